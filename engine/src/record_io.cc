@@ -1,0 +1,329 @@
+#include "record_io.h"
+
+#include "record_codec.h"
+#include "tokenstore/crypto/blind_index.h"
+
+namespace tks::records {
+namespace {
+
+using layout::Databases;
+using layout::UniqueIndex;
+
+// A value worth an index entry: present and not empty.
+bool Indexable(const Token& token, Field field) {
+  return token.has(field) && !token.view(field).empty();
+}
+
+crypto::BlindHash HashOf(const Store::Impl& impl, crypto::IndexSlot slot,
+                         const Token& token, Field field) {
+  return impl.keys().indexer.Hash(slot, token.view(field));
+}
+
+// The record a unique index entry points to, confirmed by its field.
+Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl,
+                   const UniqueIndex& index, std::string_view value,
+                   std::optional<Located>* out) {
+  // Step 1: one index probe.
+  out->reset();
+  if (value.empty()) return Status::Ok();
+  const crypto::BlindHash hash = impl.keys().indexer.Hash(index.slot, value);
+  std::string_view seq_bytes;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi,
+                                layout::View(hash), &seq_bytes, &found));
+  if (!found) return Status::Ok();
+  if (seq_bytes.size() != 8) {
+    return Corrupt(std::string(index.name) + " index entry is malformed");
+  }
+
+  // Step 2: one record read, confirmed in constant time.
+  Located located;
+  located.seq = layout::DecodeSeq(seq_bytes);
+  TKS_RETURN_IF_ERROR(ReadRecord(txn, impl, located.seq, &located.stored));
+  if (!crypto::ConstantTimeEquals(located.stored.view(index.field), value)) {
+    return Status::Ok();  // A hash collision: not this value.
+  }
+  *out = std::move(located);
+  return Status::Ok();
+}
+
+// The first-inserted record of a user name.
+Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl,
+                   std::string_view user, std::optional<Located>* out) {
+  // Step 1: position at the first entry with this name's hash.
+  out->reset();
+  if (user.empty()) return Status::Ok();
+  const crypto::BlindHash hash =
+      impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user);
+  const std::string start = layout::UserKey(hash, 0);
+  TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
+                       lmdb::Cursor::Open(txn, impl.dbs().idx_user));
+  MDB_val key = lmdb::Val(start);
+  MDB_val data{};
+  MDB_cursor_op op = MDB_SET_RANGE;
+
+  // Step 2: entries of the hash in sequence order; the first confirmed
+  // one wins (a later one only after a hash collision).
+  for (;;) {
+    TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &data, op));
+    op = MDB_NEXT;
+    const std::string_view k = lmdb::View(key);
+    if (!more || k.size() != 24 ||
+        k.substr(0, 16) != layout::View(hash)) {
+      return Status::Ok();
+    }
+    Located located;
+    located.seq = layout::DecodeSeq(k.substr(16));
+    TKS_RETURN_IF_ERROR(ReadRecord(txn, impl, located.seq, &located.stored));
+    if (crypto::ConstantTimeEquals(located.stored.view(Field::kUserName),
+                                   user)) {
+      *out = std::move(located);
+      return Status::Ok();
+    }
+  }
+}
+
+const UniqueIndex& IndexOf(Field field) {
+  for (const UniqueIndex& index : layout::kUniqueIndexes) {
+    if (index.field == field) return index;
+  }
+  return layout::kUniqueIndexes[0];
+}
+
+// Moves one unique index entry from old to new value.
+Status MoveUnique(WriteContext& ctx, const Store::Impl& impl,
+                  const UniqueIndex& index, uint64_t seq, const Token* old,
+                  const Token& record) {
+  const bool had = old != nullptr && Indexable(*old, index.field);
+  const bool has = Indexable(record, index.field);
+  if (had && has && old->view(index.field) == record.view(index.field)) {
+    return Status::Ok();
+  }
+  const MDB_dbi dbi = impl.dbs().*index.dbi;
+  if (had) {
+    bool found = false;
+    ctx.wrote = true;
+    TKS_RETURN_IF_ERROR(lmdb::Del(
+        ctx.txn, dbi,
+        layout::View(HashOf(impl, index.slot, *old, index.field)), &found,
+        index.name));
+  }
+  if (has) {
+    const layout::SeqKey seq_key = layout::EncodeSeq(seq);
+    ctx.wrote = true;
+    return lmdb::Put(
+        ctx.txn, dbi,
+        layout::View(HashOf(impl, index.slot, record, index.field)),
+        layout::View(seq_key), MDB_NOOVERWRITE, index.name);
+  }
+  return Status::Ok();
+}
+
+Status MoveUser(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                const Token* old, const Token& record) {
+  const bool had = old != nullptr && Indexable(*old, Field::kUserName);
+  const bool has = Indexable(record, Field::kUserName);
+  if (had && has &&
+      old->view(Field::kUserName) == record.view(Field::kUserName)) {
+    return Status::Ok();
+  }
+  const auto slot = crypto::IndexSlot::kUserName;
+  if (had) {
+    bool found = false;
+    ctx.wrote = true;
+    TKS_RETURN_IF_ERROR(lmdb::Del(
+        ctx.txn, impl.dbs().idx_user,
+        layout::UserKey(HashOf(impl, slot, *old, Field::kUserName), seq),
+        &found, "user index"));
+  }
+  if (has) {
+    ctx.wrote = true;
+    return lmdb::Put(
+        ctx.txn, impl.dbs().idx_user,
+        layout::UserKey(HashOf(impl, slot, record, Field::kUserName), seq),
+        {}, 0, "user index");
+  }
+  return Status::Ok();
+}
+
+Status MoveExpiry(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                  const Token* old, const Token& record) {
+  const std::optional<uint64_t> before =
+      old != nullptr ? ParseExpiryMs(old->view(Field::kExpiryTime))
+                     : std::nullopt;
+  const std::optional<uint64_t> after =
+      ParseExpiryMs(record.view(Field::kExpiryTime));
+  if (before == after) return Status::Ok();
+  if (before) {
+    bool found = false;
+    ctx.wrote = true;
+    TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, impl.dbs().idx_expiry,
+                                  layout::ExpiryKey(*before, seq), &found,
+                                  "expiry index"));
+  }
+  if (after) {
+    ctx.wrote = true;
+    return lmdb::Put(ctx.txn, impl.dbs().idx_expiry,
+                     layout::ExpiryKey(*after, seq), {}, 0, "expiry index");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out) {
+  std::string_view bytes;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().meta, layout::kMetaCounters,
+                                &bytes, &found));
+  if (!found || bytes.size() != 16) return Corrupt("store counters missing");
+  out->next_id = layout::GetU64(bytes.data());
+  out->next_seq = layout::GetU64(bytes.data() + 8);
+  return Status::Ok();
+}
+
+Status WriteCounters(WriteContext& ctx, const Store::Impl& impl,
+                     const Counters& counters) {
+  std::string bytes;
+  layout::PutU64(&bytes, counters.next_id);
+  layout::PutU64(&bytes, counters.next_seq);
+  ctx.wrote = true;
+  return lmdb::Put(ctx.txn, impl.dbs().meta, layout::kMetaCounters, bytes, 0,
+                   "counters");
+}
+
+Status ReadRecord(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
+                  Token* out) {
+  const layout::SeqKey key = layout::EncodeSeq(seq);
+  std::string_view value;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(
+      lmdb::Get(txn, impl.dbs().records, layout::View(key), &value, &found));
+  if (!found) {
+    return Corrupt("an index entry points to missing record sequence " +
+                   std::to_string(seq));
+  }
+  return codec::OpenRecord(impl.keys().keyring, seq, value, out);
+}
+
+Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,
+                std::optional<Located>* out) {
+  out->reset();
+  if (id.empty() || id.size() > kMaxIdBytes) return Status::Ok();
+  std::string_view seq_bytes;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(
+      lmdb::Get(txn, impl.dbs().idx_id, id, &seq_bytes, &found));
+  if (!found) return Status::Ok();
+  if (seq_bytes.size() != 8) return Corrupt("id index entry is malformed");
+  Located located;
+  located.seq = layout::DecodeSeq(seq_bytes);
+  TKS_RETURN_IF_ERROR(ReadRecord(txn, impl, located.seq, &located.stored));
+  *out = std::move(located);
+  return Status::Ok();
+}
+
+Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
+                  std::optional<Located>* out) {
+  out->reset();
+
+  // Rule 1: a user name, even an empty one, decides alone.
+  if (query.has(Field::kUserName)) {
+    return FirstOfUser(txn, impl, query.view(Field::kUserName), out);
+  }
+
+  // Rule 2: an access token without client credentials.
+  const bool has_client_id = query.has(Field::kClientId);
+  const bool has_secret = query.has(Field::kClientSecret);
+  if (query.has(Field::kAccessToken) && !has_client_id && !has_secret) {
+    return ProbeUnique(txn, impl, IndexOf(Field::kAccessToken),
+                       query.view(Field::kAccessToken), out);
+  }
+
+  // Rule 3: grant, then refresh token, gated by both client credentials.
+  const bool has_grant = query.has(Field::kGrantToken);
+  const bool has_refresh = query.has(Field::kRefreshToken);
+  if ((has_grant || has_refresh) && has_client_id && has_secret) {
+    if (has_grant) {
+      TKS_RETURN_IF_ERROR(ProbeUnique(txn, impl, IndexOf(Field::kGrantToken),
+                                      query.view(Field::kGrantToken), out));
+      if (out->has_value()) return Status::Ok();
+    }
+    if (has_refresh) {
+      return ProbeUnique(txn, impl, IndexOf(Field::kRefreshToken),
+                         query.view(Field::kRefreshToken), out);
+    }
+  }
+
+  // Rule 4: nothing usable: no match, never "the first record".
+  return Status::Ok();
+}
+
+Status CheckUniqueTokens(MDB_txn* txn, const Store::Impl& impl,
+                         const Token& record, uint64_t seq) {
+  for (const UniqueIndex& index : layout::kUniqueIndexes) {
+    if (!Indexable(record, index.field)) continue;
+    const crypto::BlindHash hash =
+        HashOf(impl, index.slot, record, index.field);
+    std::string_view seq_bytes;
+    bool found = false;
+    TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi,
+                                  layout::View(hash), &seq_bytes, &found));
+    if (found && (seq_bytes.size() != 8 ||
+                  layout::DecodeSeq(seq_bytes) != seq)) {
+      return Conflict(std::string(index.name) +
+                      " already belongs to another record");
+    }
+  }
+  return Status::Ok();
+}
+
+Status WriteRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                   const Token* old, const Token& record) {
+  // Step 1: seal and put the record; inserts append at the end.
+  TKS_ASSIGN_OR_RETURN(std::string value,
+                       codec::SealRecord(impl.keys().keyring, seq, record));
+  const layout::SeqKey key = layout::EncodeSeq(seq);
+  ctx.wrote = true;
+  TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
+                                layout::View(key), value,
+                                old == nullptr ? MDB_APPEND : 0, "records"));
+
+  // Step 2: the id index (ids never change once assigned).
+  if (old == nullptr) {
+    TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().idx_id, record.id(),
+                                  layout::View(key), MDB_NOOVERWRITE,
+                                  "id index"));
+  }
+
+  // Step 3: the field indexes whose value changed.
+  TKS_RETURN_IF_ERROR(MoveUser(ctx, impl, seq, old, record));
+  for (const UniqueIndex& index : layout::kUniqueIndexes) {
+    TKS_RETURN_IF_ERROR(MoveUnique(ctx, impl, index, seq, old, record));
+  }
+  return MoveExpiry(ctx, impl, seq, old, record);
+}
+
+Status EraseRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                   const Token& stored) {
+  // Step 1: index entries, by moving them to an empty record.
+  Token empty;
+  TKS_RETURN_IF_ERROR(MoveUser(ctx, impl, seq, &stored, empty));
+  for (const UniqueIndex& index : layout::kUniqueIndexes) {
+    TKS_RETURN_IF_ERROR(MoveUnique(ctx, impl, index, seq, &stored, empty));
+  }
+  TKS_RETURN_IF_ERROR(MoveExpiry(ctx, impl, seq, &stored, empty));
+
+  // Step 2: id entry, lease and the record itself.
+  const layout::SeqKey key = layout::EncodeSeq(seq);
+  bool found = false;
+  ctx.wrote = true;
+  TKS_RETURN_IF_ERROR(
+      lmdb::Del(ctx.txn, impl.dbs().idx_id, stored.id(), &found, "id index"));
+  TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, impl.dbs().leases, layout::View(key),
+                                &found, "leases"));
+  return lmdb::Del(ctx.txn, impl.dbs().records, layout::View(key), &found,
+                   "records");
+}
+
+}  // namespace tks::records

@@ -1,0 +1,62 @@
+// Reading and writing one record with its index entries, inside a
+// transaction. Every find is one index probe plus one record read; every
+// hit is confirmed against the decrypted field in constant time.
+#ifndef TOKENSTORE_ENGINE_RECORD_IO_H_
+#define TOKENSTORE_ENGINE_RECORD_IO_H_
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "store_impl.h"
+#include "tokenstore/token.h"
+
+namespace tks::records {
+
+// A record found in the store: its sequence and its stored fields.
+struct Located {
+  uint64_t seq = 0;
+  Token stored;
+};
+
+// Store-wide counters kept in meta, changed only inside write txns.
+struct Counters {
+  uint64_t next_id = 1;
+  uint64_t next_seq = 1;
+};
+Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out);
+Status WriteCounters(WriteContext& ctx, const Store::Impl& impl,
+                     const Counters& counters);
+
+// Opens record `seq`. CORRUPT if missing (an index pointed to it) or if it
+// does not open.
+Status ReadRecord(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
+                  Token* out);
+
+// The record with `id`, if any.
+Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,
+                std::optional<Located>* out);
+
+// The record matching `query` by the rules of DESIGN §3.1, if any.
+Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
+                  std::optional<Located>* out);
+
+// CONFLICT when a refresh, access or grant token of `record` is indexed
+// for a record other than `seq`.
+Status CheckUniqueTokens(MDB_txn* txn, const Store::Impl& impl,
+                         const Token& record, uint64_t seq);
+
+// Writes record `seq` and moves its index entries from `old` (nullptr for
+// an insert) to `record`. REQUIRES: CheckUniqueTokens passed.
+Status WriteRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                   const Token* old, const Token& record);
+
+// Removes record `seq`, its index entries and its lease.
+Status EraseRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
+                   const Token& stored);
+
+}  // namespace tks::records
+
+#endif  // TOKENSTORE_ENGINE_RECORD_IO_H_

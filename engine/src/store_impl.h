@@ -1,0 +1,109 @@
+// Store::Impl: the state behind a Store handle and the two ways to reach
+// the LMDB environment: Read (a reused per-thread read transaction) and
+// Write (a group-committed write transaction).
+#ifndef TOKENSTORE_ENGINE_STORE_IMPL_H_
+#define TOKENSTORE_ENGINE_STORE_IMPL_H_
+
+#include <lmdb.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "layout.h"
+#include "lmdb_wrap.h"
+#include "tokenstore/crypto/blind_index.h"
+#include "tokenstore/crypto/keyring.h"
+#include "tokenstore/store.h"
+#include "write_queue.h"
+
+namespace tks {
+
+// Keys in use: the keyring and the blind indexer made from its index key.
+struct KeyState {
+  crypto::Keyring keyring;
+  crypto::BlindIndexer indexer;
+};
+
+// What a write step may use. `wrote` turns true at the first change; a
+// step that fails after that makes the whole shared transaction abort.
+struct WriteContext {
+  MDB_txn* txn = nullptr;
+  bool wrote = false;
+};
+
+class Store::Impl {
+ public:
+  Impl() = default;
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // Runs `fn` inside this thread's read transaction.
+  Status Read(const std::function<Status(MDB_txn*)>& fn) const;
+
+  // Runs `fn` inside a write transaction shared with concurrent writers and
+  // returns once its commit is durable (per the durability mode). `fn` may
+  // run more than once (after map growth or another step's failure), so it
+  // must not change anything outside the transaction.
+  Status Write(const std::function<Status(WriteContext&)>& fn);
+
+  // Runs a group of queued write steps in one transaction (WriteQueue).
+  void CommitGroup(std::vector<WriteQueue::Request*>& group);
+
+  // USED_AFTER_FORK in a forked child.
+  Status CheckFork() const;
+
+  void Log(LogLevel level, const std::string& message) const;
+
+  const KeyState& keys() const { return *keys_; }
+  const layout::Databases& dbs() const { return dbs_; }
+  const std::string& path() const { return path_; }
+  MDB_env* env() const { return env_; }
+
+  // --- Set up by Open (store_open.cc). ---
+  Options options_;
+  std::string path_;
+  bool ephemeral_ = false;
+  MDB_env* env_ = nullptr;
+  layout::Databases dbs_;
+  std::unique_ptr<KeyState> keys_;
+  uint64_t fork_generation_ = 0;
+  uint64_t instance_id_ = 0;
+
+ private:
+  // Sets *out to this thread's read transaction for this store, renewed;
+  // returns the LMDB code.
+  int RenewReadTxn(MDB_txn** out) const;
+  // Adopts a map size grown by another process (MDB_MAP_RESIZED).
+  Status AdoptMapSize() const;
+  // Doubles the map. MAP_FULL at max_map_size.
+  Status GrowMap();
+  // Runs one attempt of a group; returns false to ask for a retry.
+  bool TryCommitGroup(std::vector<WriteQueue::Request*>& pending);
+
+  // Shared by every transaction; exclusive to resize the map.
+  mutable std::shared_mutex env_lock_;
+  // Every read transaction handed to a thread, aborted at close.
+  mutable std::mutex readers_mu_;
+  mutable std::vector<MDB_txn*> read_txns_;
+
+  std::atomic<bool> failed_{false};
+  std::string failure_;
+  WriteQueue queue_{*this};
+};
+
+// Milliseconds since the epoch.
+uint64_t NowMs();
+
+// Marks a store instance id as open (store_open.cc).
+void RegisterLiveStore(uint64_t id);
+
+}  // namespace tks
+
+#endif  // TOKENSTORE_ENGINE_STORE_IMPL_H_

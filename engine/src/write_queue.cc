@@ -1,0 +1,37 @@
+#include "write_queue.h"
+
+#include "store_impl.h"
+
+namespace tks {
+
+Status WriteQueue::Submit(const Step& step, size_t max_group) {
+  // Step 1: queue up and wait to be done by a leader or to lead.
+  Request request;
+  request.step = &step;
+  std::unique_lock lock(mu_);
+  queue_.push_back(&request);
+  while (!request.done && queue_.front() != &request) request.cv.wait(lock);
+  if (request.done) return request.status;
+
+  // Step 2: lead: take what is queued, commit it without the lock.
+  std::vector<Request*> group;
+  for (Request* queued : queue_) {
+    if (group.size() >= max_group) break;
+    group.push_back(queued);
+  }
+  lock.unlock();
+  impl_.CommitGroup(group);
+  lock.lock();
+
+  // Step 3: hand out results and wake the next leader.
+  for (size_t i = 0; i < group.size(); ++i) {
+    Request* done = queue_.front();
+    queue_.pop_front();
+    done->done = true;
+    if (done != &request) done->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return request.status;
+}
+
+}  // namespace tks
