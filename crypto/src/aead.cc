@@ -50,8 +50,8 @@ Result<SecretString> OpenPadded(const SecretKey& key, std::string_view ad,
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plain.data()), &plain_size, nullptr,
           nonce + kNonceSize, cipher_size,
-          reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
-          nonce, key.data()) != 0) {
+          reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce,
+          key.data()) != 0) {
     return Corrupt("authentication failed");
   }
 

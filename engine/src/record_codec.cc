@@ -11,8 +11,7 @@ constexpr uint8_t kValueVersion = 1;
 constexpr uint8_t kPlainCodec = 1;
 constexpr size_t kHeaderFixed = 1 + 4 + 1;
 
-std::string AssociatedData(uint32_t key_id, uint64_t seq,
-                           std::string_view id) {
+std::string AssociatedData(uint32_t key_id, uint64_t seq, std::string_view id) {
   std::string ad = "tks-record";
   layout::PutU32(&ad, kFormatVersion);
   layout::PutU32(&ad, key_id);
@@ -42,8 +41,8 @@ bool GetVarint(std::string_view* in, uint32_t* v) {
 }
 
 Status Damaged(std::string_view id, std::string_view why) {
-  return Corrupt("record id '" + std::string(id) + "' is damaged: " +
-                 std::string(why));
+  return Corrupt("record id '" + std::string(id) +
+                 "' is damaged: " + std::string(why));
 }
 
 }  // namespace
@@ -155,9 +154,9 @@ Status OpenRecord(const crypto::Keyring& keyring, uint64_t seq,
   }
 
   // Step 2: open and decode.
-  auto plain = crypto::OpenPadded(
-      *key, AssociatedData(header.key_id, seq, header.id), header.sealed,
-      kPadBlock);
+  auto plain =
+      crypto::OpenPadded(*key, AssociatedData(header.key_id, seq, header.id),
+                         header.sealed, kPadBlock);
   if (!plain.ok()) return Damaged(header.id, plain.status().message());
   Status decoded = DecodePlaintext(plain->view(), out);
   if (!decoded.ok()) return Damaged(header.id, decoded.message());

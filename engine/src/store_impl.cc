@@ -156,8 +156,8 @@ Status Store::Impl::GrowMap() {
 Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {
   TKS_RETURN_IF_ERROR(CheckFork());
   if (failed_.load()) {
-    return {Code::kIoFatal, "store handle failed earlier (" + failure_ +
-                                "); reopen the store"};
+    return {Code::kIoFatal,
+            "store handle failed earlier (" + failure_ + "); reopen the store"};
   }
   return queue_.Submit(fn, options_.max_group_size);
 }
@@ -222,8 +222,8 @@ bool Store::Impl::TryCommitGroup(std::vector<WriteQueue::Request*>& pending) {
         failure_ = committed.message();
         failed_.store(true);
         Log(LogLevel::kError, "commit failed: " + failure_);
-        return fail_all({Code::kIoFatal, "commit failed (" + failure_ +
-                                             "); reopen the store"});
+        return fail_all({Code::kIoFatal,
+                         "commit failed (" + failure_ + "); reopen the store"});
       }
       grow = true;
     }
