@@ -441,6 +441,20 @@ static void test_find_and_save(void) {
   CHECK_ERROR(err, TKS_INVALID_ARGUMENT);
   tks_token_free(other);
 
+  /* Fields within their limits, but a record over 64 KiB. */
+  CHECK_CODE(tks_token_create(&other), TKS_OK);
+  {
+    static char big[TKS_MAX_FIELD_BYTES];
+    int field;
+    memset(big, 'b', sizeof big);
+    for (field = TKS_FIELD_CLIENT_ID; field <= TKS_FIELD_API_DOMAIN; field++) {
+      CHECK_CODE(tks_token_field_set(other, field, big, sizeof big), TKS_OK);
+    }
+  }
+  CHECK_CODE(tks_store_save(store, other, &err), TKS_INVALID_ARGUMENT);
+  CHECK_ERROR(err, TKS_INVALID_ARGUMENT);
+  tks_token_free(other);
+
   /* NULL arguments. */
   CHECK_CODE(tks_store_find(NULL, saved, &found, &err), TKS_INVALID_ARGUMENT);
   CHECK_ERROR(err, TKS_INVALID_ARGUMENT);
@@ -702,13 +716,18 @@ static void test_used_after_fork(void) {
   fflush(NULL);
   child = fork();
   if (child == 0) {
-    /* The child reports the code through its exit status. */
-    _exit(tks_store_find(store, query, &found, NULL));
+    /* The child reports the code through its exit status, after closing
+     * its copy of the handle (which must leave the parent's alone). */
+    int code = tks_store_find(store, query, &found, NULL);
+    tks_store_close(store);
+    _exit(code);
   }
   CHECK(child > 0);
   CHECK(waitpid(child, &status, 0) == child);
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == TKS_USED_AFTER_FORK);
   CHECK_CODE(tks_store_find(store, query, &found, NULL), TKS_OK);
+  set_text(query, TKS_FIELD_ACCESS_TOKEN, "after-fork");
+  CHECK_CODE(tks_store_save(store, query, NULL), TKS_OK);
   tks_token_free(query);
   tks_store_close(store);
 }
