@@ -8,10 +8,11 @@
 //   delete <dir> <id>...              deletes each id; acks "D <id>"
 //   mixed  <dir> <proc> <ops> <users> threads save/find/delete overlapping
 //          users; reports "I <id>" per insert, "T <torn>" and "X" at end
-//   race   <dir> <id> <name>          per "go" line on stdin: CAS refresh;
-//          prints "W <refresh>" or "L <refresh seen after losing>"
-//   lease  <dir> <id> <name> <file>   per "go" line: single-flight refresh
-//          through the lease; the winner appends to <file> (the fake token
+//   race   <dir> <id> <name>          per round ("read", "go" on stdin):
+//          CAS refresh; prints "W <refresh>" or "L <refresh seen after
+//          losing>"
+//   lease  <dir> <id> <name> <file>   per round: single-flight refresh
+//          through the lease; the holder appends to <file> (the fake token
 //          endpoint); prints "R <refresh>"
 //   reader <dir> <max_readers>        one find, prints "R", waits on stdin
 //   fault  <dir> <count>              saves until one fails; prints
@@ -218,17 +219,28 @@ std::string NewRefresh(const std::string& name, int round) {
   return "rt-" + std::to_string(round) + "-" + name;
 }
 
-int RunRace(Store& store, const std::string& id, const std::string& name) {
+// Waits for the parent's two-step round: "read" (every helper reads the
+// expired token and answers "ready") then "go". False at end of input.
+bool NextRound(Store& store, const std::string& id, uint64_t* generation) {
   std::string line;
-  for (int round = 0; std::getline(std::cin, line); ++round) {
-    // Step 1: read the (expired) token, "refresh" it, save only if
+  if (!std::getline(std::cin, line)) return false;
+  auto seen = store.FindTokenById(id);
+  if (!seen.ok()) Die("find: " + seen.status().ToString());
+  *generation = seen->generation();
+  Report(1, "ready");
+  if (!std::getline(std::cin, line)) return false;
+  return true;
+}
+
+int RunRace(Store& store, const std::string& id, const std::string& name) {
+  uint64_t expired_generation = 0;
+  for (int round = 0; NextRound(store, id, &expired_generation); ++round) {
+    // Step 1: "refresh" the token everyone saw expire; save only if
     // nobody saved in between.
-    auto current = store.FindTokenById(id);
-    if (!current.ok()) Die("find: " + current.status().ToString());
     Token refreshed;
     refreshed.set(Field::kId, id);
     refreshed.set(Field::kRefreshToken, NewRefresh(name, round));
-    Status saved = store.SaveTokenIf(refreshed, current->generation());
+    Status saved = store.SaveTokenIf(refreshed, expired_generation);
 
     // Step 2: a loser re-reads the winner's refresh token.
     if (saved.ok()) {
@@ -243,16 +255,20 @@ int RunRace(Store& store, const std::string& id, const std::string& name) {
   return 0;
 }
 
+// The endpoint call: one line appended to `endpoint` (O_APPEND).
+void CallTokenEndpoint(const std::string& endpoint, int round,
+                       const std::string& name) {
+  const int fd = ::open(endpoint.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+  if (fd < 0) Die("endpoint open");
+  Report(fd, std::to_string(round) + " " + name);
+  ::close(fd);
+}
+
 int RunLease(Store& store, const std::string& id, const std::string& name,
              const std::string& endpoint) {
-  std::string line;
-  for (int round = 0; std::getline(std::cin, line); ++round) {
-    // Step 1: the generation everyone saw expire.
-    auto seen = store.FindTokenById(id);
-    if (!seen.ok()) Die("find: " + seen.status().ToString());
-    const uint64_t expired_generation = seen->generation();
-
-    // Step 2: until the token is fresh: take the lease, or wait.
+  uint64_t expired_generation = 0;
+  for (int round = 0; NextRound(store, id, &expired_generation); ++round) {
+    // Until the token is fresh: take the lease, or wait for the holder.
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (;;) {
@@ -268,15 +284,11 @@ int RunLease(Store& store, const std::string& id, const std::string& name,
       }
       if (!lease.ok()) Die("lease: " + lease.ToString());
 
-      // Holder: refresh only if nobody did while we waited.
+      // Holder: refresh only if nobody did before we got the lease.
       auto again = store.FindTokenById(id);
       if (!again.ok()) Die("find: " + again.status().ToString());
       if (again->generation() == expired_generation) {
-        const int fd =
-            ::open(endpoint.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
-        if (fd < 0) Die("endpoint open");
-        Report(fd, std::to_string(round) + " " + name);
-        ::close(fd);
+        CallTokenEndpoint(endpoint, round, name);
         Token refreshed;
         refreshed.set(Field::kId, id);
         refreshed.set(Field::kRefreshToken, NewRefresh(name, round));
