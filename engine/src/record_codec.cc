@@ -153,9 +153,9 @@ Status OpenRecord(const crypto::Keyring& keyring, uint64_t seq,
   TKS_ASSIGN_OR_RETURN(RecordHeader header, ParseHeader(value, seq));
   const crypto::SecretKey* key = keyring.DataKey(header.key_id);
   if (key == nullptr) {
-    return Internal("record id '" + std::string(header.id) +
-                    "' is sealed with data key " +
-                    std::to_string(header.key_id) + ", not in the keyring");
+    return Damaged(header.id, "sealed with data key " +
+                                  std::to_string(header.key_id) +
+                                  ", not in the keyring");
   }
 
   // Step 2: open and decode.

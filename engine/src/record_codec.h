@@ -40,8 +40,8 @@ Result<std::string> SealRecord(const crypto::Keyring& keyring, uint64_t seq,
                                const Token& token);
 
 // Opens the value of record `seq` into `out` (all fields replaced).
-// CORRUPT naming the record id when it does not open or decode; INTERNAL
-// (naming the key id) when the keyring lacks the data key.
+// CORRUPT naming the record id when it does not open or decode, or names
+// a data key the keyring lacks (a damaged header).
 Status OpenRecord(const crypto::Keyring& keyring, uint64_t seq,
                   std::string_view value, Token* out);
 

@@ -216,7 +216,19 @@ Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,
   if (seq_bytes.size() != 8) return Corrupt("id index entry is malformed");
   Located located;
   located.seq = layout::DecodeSeq(seq_bytes);
-  TKS_RETURN_IF_ERROR(ReadRecord(txn, impl, located.seq, &located.stored));
+
+  // A damaged value or index entry is reported under the id asked for:
+  // the id in a damaged value's header cannot be trusted.
+  const Status read = ReadRecord(txn, impl, located.seq, &located.stored);
+  if (read.code() == Code::kCorrupt) {
+    return Corrupt("record id '" + std::string(id) +
+                   "' does not open: " + read.message());
+  }
+  TKS_RETURN_IF_ERROR(read);
+  if (located.stored.id() != id) {
+    return Corrupt("the id index entry of record id '" + std::string(id) +
+                   "' points to another record");
+  }
   *out = std::move(located);
   return Status::Ok();
 }
