@@ -1,6 +1,7 @@
 """tokenstore.Store: the Pythonic wrapper of the C API."""
 
 import os
+import threading
 import unittest
 
 import tokenstore
@@ -132,6 +133,28 @@ class StoreTest(unittest.TestCase):
         self.assertNotIn("me@example.com", text)
         self.assertNotIn("s3cr3tvalue", text)
         self.assertIn("https://www.zohoapis.com", text)
+
+    def test_one_store_shared_by_threads(self):
+        # Saves from four threads at once: every one lands, ids distinct.
+        failures = []
+
+        def save_many(name):
+            try:
+                for i in range(25):
+                    self.store.save(full_token("%s-%d" % (name, i)))
+            except tokenstore.TokenStoreError as error:
+                failures.append(error)
+
+        threads = [threading.Thread(target=save_many, args=("t%d" % n,))
+                   for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(failures, [])
+        ids = [token.id for token in self.store]
+        self.assertEqual(len(ids), 100)
+        self.assertEqual(len(set(ids)), 100)
 
     def test_use_after_close_raises(self):
         self.store.close()
