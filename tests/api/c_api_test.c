@@ -674,6 +674,58 @@ static void test_leases(void) {
   tks_store_close(store);
 }
 
+/* A log sink that counts events and remembers whether any message held
+ * the user name saved below. */
+struct log_seen {
+  int events;
+  int opened;
+  int leaked_user;
+};
+
+static void count_events(void* context, int level, const char* message,
+                         size_t length) {
+  struct log_seen* seen = context;
+  seen->events++;
+  if (level >= TKS_LOG_DEBUG && level <= TKS_LOG_ERROR &&
+      strlen(message) == length && strstr(message, "opened") != NULL) {
+    seen->opened++;
+  }
+  if (strstr(message, "secret-user") != NULL) seen->leaked_user = 1;
+}
+
+static void test_log_sink(const char* dir) {
+  struct log_seen seen = {0, 0, 0};
+  char path[512];
+  tks_options* options = NULL;
+  tks_store* store = NULL;
+  tks_token* token = NULL;
+
+  /* Events arrive at the sink; none names the user. */
+  snprintf(path, sizeof path, "%s/logged", dir);
+  CHECK_CODE(tks_options_create(&options), TKS_OK);
+  CHECK_CODE(tks_options_set_log(NULL, count_events, &seen),
+             TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_options_set_log(options, count_events, &seen), TKS_OK);
+  CHECK_CODE(tks_options_set_path(options, path), TKS_OK);
+  CHECK_CODE(tks_options_set_key_env(options, "TKS_C_API_TEST_KEY"), TKS_OK);
+  CHECK_CODE(tks_store_open(options, &store, NULL), TKS_OK);
+  token = make_token("secret-user@x.com:1", "log");
+  CHECK_CODE(tks_store_save(store, token, NULL), TKS_OK);
+  tks_store_close(store);
+  CHECK(seen.events >= 2); /* Created or opened, and closed. */
+  CHECK(seen.opened == 1);
+  CHECK(!seen.leaked_user);
+
+  /* A NULL sink turns logging off again. */
+  seen.events = 0;
+  CHECK_CODE(tks_options_set_log(options, NULL, NULL), TKS_OK);
+  CHECK_CODE(tks_store_open(options, &store, NULL), TKS_OK);
+  tks_store_close(store);
+  CHECK(seen.events == 0);
+  tks_token_free(token);
+  tks_options_free(options);
+}
+
 static void test_map_full(void) {
   tks_options* options = NULL;
   tks_store* store = NULL;
@@ -745,6 +797,7 @@ int main(void) {
   test_token_fields();
   test_options_setters();
   test_open_paths(dir);
+  test_log_sink(dir);
   test_find_and_save();
   test_delete_calls();
   test_iterator_and_stats();

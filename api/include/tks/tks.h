@@ -263,6 +263,28 @@ TKS_EXPORT int tks_options_set_map_size(tks_options* options,
                                         uint64_t initial_bytes,
                                         uint64_t max_bytes);
 
+/* Levels of the events a log sink receives. */
+#define TKS_LOG_DEBUG 0
+#define TKS_LOG_INFO 1
+#define TKS_LOG_WARNING 2
+#define TKS_LOG_ERROR 3
+
+/* A log sink: receives the store's lifecycle events (open, create,
+ * recovery, map growth, commit failure, close); the library never prints.
+ * `message` is `length` bytes followed by a NUL, valid only during the
+ * call, and never holds a token value, secret or user name. It is called
+ * from whichever thread caused the event, possibly several at once, so it
+ * must be thread-safe; it must not call into the store and must return
+ * normally (no longjmp, no C++ exception). */
+typedef void (*tks_log_fn)(void* context, int level, const char* message,
+                           size_t length);
+
+/* Sends lifecycle events to `log`, passing `context` back (NULL log: no
+ * logging, the default). `context` must stay valid until the store and
+ * its iterators are released. */
+TKS_EXPORT int tks_options_set_log(tks_options* options, tks_log_fn log,
+                                   void* context);
+
 /* ---------------------------------------------------------------------
  * The store
  * ------------------------------------------------------------------- */

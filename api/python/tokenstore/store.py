@@ -9,8 +9,8 @@ import ctypes
 import os
 
 from . import errors
-from ._lib import lib, P, TksError, TksIter, TksOptions, TksStats, TksStore
-from ._lib import TksToken
+from ._lib import LOG_FN, lib, P, TksError, TksIter, TksOptions, TksStats
+from ._lib import TksStore, TksToken
 from .token import FIELDS, Token, decode, encode
 
 DURABILITY = {"full": 0, "nometasync": 1, "nosync": 2}
@@ -95,12 +95,19 @@ class Store:
     key unless one is given. durability is "full" (default), "nometasync"
     or "nosync". Raises the TokenStoreError subclass of the failure, e.g.
     WrongKeyError.
+
+    log, if given, is called as log(level, message) with the store's
+    lifecycle events (level 0 debug to 3 error; messages never hold a
+    secret), possibly from several threads; its exceptions are dropped.
     """
 
     def __init__(self, path=None, *, key_file=None, key=None, key_env=None,
                  passphrase=None, durability="full", ephemeral=False,
-                 map_size=None, max_map_size=0, create_if_missing=True):
+                 map_size=None, max_map_size=0, create_if_missing=True,
+                 log=None):
         self._handle = None
+        # Kept as long as this object: the C store calls it until closed.
+        self._log_callback = None if log is None else _log_trampoline(log)
         options = P(TksOptions)()
         _check(lib.tks_options_create(ctypes.byref(options)),
                "cannot create options")
@@ -108,6 +115,9 @@ class Store:
             self._configure(options, path, key_file, key, key_env,
                             passphrase, durability, ephemeral, map_size,
                             max_map_size, create_if_missing)
+            if self._log_callback is not None:
+                _check(lib.tks_options_set_log(options, self._log_callback,
+                                               None), "log")
             handle = P(TksStore)()
             _call(lib.tks_store_open, options, ctypes.byref(handle))
             self._handle = handle
@@ -299,6 +309,19 @@ class Store:
         _call(lib.tks_store_stats, self._open(), ctypes.byref(stats),
               ctypes.sizeof(stats))
         return {name: getattr(stats, name) for name, _ in stats._fields_}
+
+
+def _log_trampoline(log):
+    """A C log sink calling log(level, message); exceptions are dropped
+    so that none unwinds through the C library."""
+
+    def call(_context, level, message, length):
+        try:
+            log(level, message[:length].decode("utf-8", "replace"))
+        except Exception:  # The host's sink failed: drop the event.
+            pass
+
+    return LOG_FN(call)
 
 
 def _path(path):

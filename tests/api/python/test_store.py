@@ -201,6 +201,17 @@ class OpenTest(unittest.TestCase):
                              key_file=self.dir.key_file(),
                              create_if_missing=False)
 
+    def test_log_sink_gets_events_without_secrets(self):
+        events = []
+        path = self.dir.sub("store")
+        with tokenstore.Store(path, key_file=self.dir.key_file(),
+                              log=lambda level, text: events.append(
+                                  (level, text))) as store:
+            store.save(full_token("a", user="hidden-user@example.com:1"))
+        self.assertTrue(any("opened" in text for _, text in events))
+        self.assertTrue(all(0 <= level <= 3 for level, _ in events))
+        self.assertFalse(any("hidden-user" in text for _, text in events))
+
     def test_versions(self):
         self.assertRegex(tokenstore.__version__, r"^\d+\.\d+\.\d+$")
         self.assertEqual(tokenstore.code_name(3), "CONFLICT")
