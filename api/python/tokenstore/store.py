@@ -50,6 +50,13 @@ class _CToken:
         if token is not None:
             self.fill(token)
 
+    @classmethod
+    def adopt(cls, handle):
+        """Takes ownership of a tks_token the library handed out."""
+        c_token = cls.__new__(cls)
+        c_token.handle = handle
+        return c_token
+
     def fill(self, token):
         """Copies the ten fields of a Token into the C token."""
         for number, name in enumerate(FIELDS):
@@ -212,12 +219,8 @@ class Store:
         handle = P(TksToken)()
         _call(lib.tks_store_find_by_id, self._open(), _id(token_id),
               ctypes.byref(handle))
-        try:
-            c_token = _CToken.__new__(_CToken)
-            c_token.handle = handle
+        with _CToken.adopt(handle) as c_token:
             return c_token.read()
-        finally:
-            lib.tks_token_free(handle)
 
     def save(self, token):
         """Upsert (DESIGN §3.2). Writes the id, generation and update time
@@ -278,9 +281,7 @@ class Store:
                 _call(lib.tks_iter_next, handle, ctypes.byref(token))
                 if not token:
                     return
-                c_token = _CToken.__new__(_CToken)
-                c_token.handle = token
-                with c_token:
+                with _CToken.adopt(token) as c_token:
                     record = c_token.read()
                 yield record
         finally:
