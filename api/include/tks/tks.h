@@ -46,7 +46,12 @@
  * handles (options, tokens, iterators, errors) are plain values: one
  * thread at a time each. The functions without a handle argument may be
  * called from any thread. A store must not be used in a child process
- * after fork(): calls there return TKS_USED_AFTER_FORK.
+ * after fork(): calls there return TKS_USED_AFTER_FORK, and
+ * tks_store_close there releases the child's copy without touching the
+ * parent's store.
+ *
+ * Compatibility. libtks.so.N changes N (its SOVERSION) on any ABI break;
+ * within one N, calls and struct fields are only ever added.
  *
  * Common errors. Besides those listed per call, every call on a store may
  * return TKS_USED_AFTER_FORK, TKS_READERS_FULL or TKS_INTERNAL, and every
