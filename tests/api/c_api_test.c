@@ -201,6 +201,54 @@ static void test_token_fields(void) {
   tks_token_free(token);
 }
 
+static void test_token_fields_at_once(void) {
+  tks_token* token = NULL;
+  const void* in[TKS_FIELD_COUNT] = {NULL};
+  size_t in_length[TKS_FIELD_COUNT] = {0};
+  const void* out[TKS_FIELD_COUNT];
+  size_t out_length[TKS_FIELD_COUNT];
+  static char big[TKS_MAX_FIELD_BYTES + 1];
+
+  /* Set: NULL is null, a non-NULL empty value is "", others are bytes. */
+  CHECK_CODE(tks_token_create(&token), TKS_OK);
+  set_text(token, TKS_FIELD_CLIENT_ID, "cleared by the batch");
+  in[TKS_FIELD_ACCESS_TOKEN] = "acc";
+  in_length[TKS_FIELD_ACCESS_TOKEN] = 3;
+  in[TKS_FIELD_API_DOMAIN] = "";
+  CHECK_CODE(tks_token_fields_set(token, in, in_length), TKS_OK);
+  CHECK(field_is(token, TKS_FIELD_ACCESS_TOKEN, "acc"));
+  CHECK(field_is(token, TKS_FIELD_API_DOMAIN, ""));
+  CHECK(field_is_null(token, TKS_FIELD_CLIENT_ID));
+
+  /* Get: the same view as tks_token_field_get. */
+  CHECK_CODE(tks_token_fields_get(token, out, out_length), TKS_OK);
+  CHECK(out[TKS_FIELD_ID] == NULL && out_length[TKS_FIELD_ID] == 0);
+  CHECK(out[TKS_FIELD_API_DOMAIN] != NULL &&
+        out_length[TKS_FIELD_API_DOMAIN] == 0);
+  CHECK(out_length[TKS_FIELD_ACCESS_TOKEN] == 3 &&
+        memcmp(out[TKS_FIELD_ACCESS_TOKEN], "acc", 3) == 0);
+
+  /* All or nothing: one oversize value leaves every field as it was. */
+  memset(big, 'x', sizeof big);
+  in[TKS_FIELD_ACCESS_TOKEN] = "new";
+  in[TKS_FIELD_REFRESH_TOKEN] = big;
+  in_length[TKS_FIELD_REFRESH_TOKEN] = sizeof big;
+  CHECK_CODE(tks_token_fields_set(token, in, in_length), TKS_INVALID_ARGUMENT);
+  CHECK(field_is(token, TKS_FIELD_ACCESS_TOKEN, "acc"));
+  CHECK(field_is_null(token, TKS_FIELD_REFRESH_TOKEN));
+
+  /* NULL arguments. */
+  CHECK_CODE(tks_token_fields_set(NULL, in, in_length), TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_token_fields_set(token, NULL, in_length),
+             TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_token_fields_set(token, in, NULL), TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_token_fields_get(NULL, out, out_length), TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_token_fields_get(token, NULL, out_length),
+             TKS_INVALID_ARGUMENT);
+  CHECK_CODE(tks_token_fields_get(token, out, NULL), TKS_INVALID_ARGUMENT);
+  tks_token_free(token);
+}
+
 static void test_options_setters(void) {
   tks_options* options = NULL;
   unsigned char key[32] = {0};
@@ -795,6 +843,7 @@ int main(void) {
   test_versions_and_names();
   test_error_accessors_accept_null();
   test_token_fields();
+  test_token_fields_at_once();
   test_options_setters();
   test_open_paths(dir);
   test_log_sink(dir);

@@ -191,6 +191,22 @@ TKS_EXPORT int tks_token_field_get(const tks_token* token, int field,
  * unknown field. */
 TKS_EXPORT int tks_token_field_clear(tks_token* token, int field);
 
+/* Reads all ten fields in one call (for bindings, where each call has a
+ * cost): data[i] and length[i] receive what tks_token_field_get gives for
+ * field i. Errors: INVALID_ARGUMENT for a NULL argument. */
+TKS_EXPORT int tks_token_fields_get(const tks_token* token,
+                                    const void* data[TKS_FIELD_COUNT],
+                                    size_t length[TKS_FIELD_COUNT]);
+
+/* Sets all ten fields in one call: field i becomes null when data[i] is
+ * NULL, else a copy of the length[i] bytes at data[i] (a non-NULL pointer
+ * with length 0 is the empty string). All or nothing: on
+ * INVALID_ARGUMENT (a NULL argument, a value over its limit, a bad id)
+ * the token is unchanged. Generation and update time are kept. */
+TKS_EXPORT int tks_token_fields_set(tks_token* token,
+                                    const void* const data[TKS_FIELD_COUNT],
+                                    const size_t length[TKS_FIELD_COUNT]);
+
 /* The token's id as a NUL-terminated string, or NULL when the id is null
  * or token is NULL. Same lifetime as tks_token_field_get. */
 TKS_EXPORT const char* tks_token_id(const tks_token* token);

@@ -40,6 +40,12 @@ def _check(code, what):
         raise errors.error_for(code, what)
 
 
+# Arrays of the ten fields for tks_token_fields_set / _get.
+_FieldPointers = ctypes.c_char_p * len(FIELDS)
+_FieldData = P(ctypes.c_char) * len(FIELDS)
+_FieldLengths = ctypes.c_size_t * len(FIELDS)
+
+
 class _CToken:
     """Owns one tks_token for the length of a with block."""
 
@@ -58,27 +64,35 @@ class _CToken:
         return c_token
 
     def fill(self, token):
-        """Copies the ten fields of a Token into the C token."""
-        for number, name in enumerate(FIELDS):
-            raw = encode(getattr(token, name))
-            if raw is None:
-                continue
-            code = lib.tks_token_field_set(self.handle, number, raw, len(raw))
-            _check(code, "field %s: bad value or over its size limit" % name)
+        """Copies the ten fields of a Token into the C token, in one call
+        (each foreign call costs microseconds)."""
+        raws = [encode(getattr(token, name)) for name in FIELDS]
+        data = _FieldPointers(*raws)
+        lengths = _FieldLengths(*(0 if raw is None else len(raw)
+                                  for raw in raws))
+        if lib.tks_token_fields_set(self.handle, data, lengths) != 0:
+            self._raise_for_bad_field(raws)
+
+    def _raise_for_bad_field(self, raws):
+        """Names the field the C library refused (slow path)."""
+        for number, raw in enumerate(raws):
+            if raw is not None and lib.tks_token_field_set(
+                    self.handle, number, raw, len(raw)) != 0:
+                raise errors.InvalidArgumentError(
+                    "field %s: bad value or over its size limit"
+                    % FIELDS[number])
+        raise errors.InvalidArgumentError("cannot set the token's fields")
 
     def read(self, token=None):
         """The C token's fields and metadata as a Token (or into one)."""
         token = Token() if token is None else token
-        data = ctypes.c_void_p()
-        length = ctypes.c_size_t()
+        data = _FieldData()
+        lengths = _FieldLengths()
+        _check(lib.tks_token_fields_get(self.handle, data, lengths),
+               "cannot read the token's fields")
         for number, name in enumerate(FIELDS):
-            _check(lib.tks_token_field_get(self.handle, number,
-                                           ctypes.byref(data),
-                                           ctypes.byref(length)),
-                   "cannot read field %s" % name)
-            raw = None
-            if data.value is not None:
-                raw = ctypes.string_at(data.value, length.value)
+            pointer = data[number]
+            raw = pointer[:lengths[number]] if pointer else None
             setattr(token, name, decode(raw))
         token.generation = lib.tks_token_generation(self.handle)
         token.updated_at = lib.tks_token_updated_at(self.handle)
