@@ -53,8 +53,15 @@ class _CToken:
         self.handle = P(TksToken)()
         _check(lib.tks_token_create(ctypes.byref(self.handle)),
                "cannot create a token")
-        if token is not None:
+        if token is None:
+            return
+        try:
             self.fill(token)
+        except BaseException:
+            # No with block will release it: free it here.
+            lib.tks_token_free(self.handle)
+            self.handle = None
+            raise
 
     @classmethod
     def adopt(cls, handle):

@@ -85,6 +85,14 @@ class StoreTest(unittest.TestCase):
             clash.refresh_token = "1000.refresh.a"
             self.store.save(clash)
 
+    def test_bad_values_are_refused_before_the_store(self):
+        with self.assertRaises(TypeError):
+            self.store.save(Token(access_token=42))
+        with self.assertRaises(tokenstore.InvalidArgumentError) as caught:
+            self.store.save(Token(id="has space", access_token="x"))
+        self.assertIn("field id", str(caught.exception))
+        self.assertEqual(self.store.tokens(), [])
+
     def test_save_if_refuses_a_stale_generation(self):
         token = full_token("a")
         self.store.save(token)
