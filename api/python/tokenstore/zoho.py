@@ -18,7 +18,8 @@ the SDK the module still works, with plain token classes and tokenstore's
 own exceptions.
 
 Thread safety: one ZohoTokenStore may be used from many threads; several
-processes may open one store directory.
+processes may open one store directory, each with its own ZohoTokenStore
+(one opened before fork() raises UsedAfterForkError in the child).
 """
 
 import importlib
