@@ -164,6 +164,23 @@ class StoreTest(unittest.TestCase):
         self.assertEqual(len(ids), 100)
         self.assertEqual(len(set(ids)), 100)
 
+    def test_store_used_in_forked_child_raises(self):
+        self.store.save(full_token("a"))
+        pid = os.fork()
+        if pid == 0:
+            # The child reports through its exit status only.
+            code = 1
+            try:
+                self.store.find_by_id("1")
+            except tokenstore.UsedAfterForkError:
+                code = 11
+            except BaseException:
+                code = 2
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 11)
+        self.assertEqual(self.store.find_by_id("1").grant_token, "grant.a")
+
     def test_use_after_close_raises(self):
         self.store.close()
         self.assertTrue(self.store.closed)
