@@ -15,7 +15,8 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"init", CmdInit, "create a store and its root key file"},
-    {"import", CmdImport, "import an SDK token file (CSV), keeping ids"},
+    {"import", CmdImport, "import an SDK token file or SQLite table"},
+    {"export", CmdExport, "export to an SDK token file or SQLite table"},
     {"find", CmdFind, "find a record by user/access/refresh/grant/id"},
     {"get", CmdGet, "show the record with an id"},
     {"list", CmdList, "list every record, in insertion order"},

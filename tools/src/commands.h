@@ -14,6 +14,7 @@ using CommandArgs = std::span<const std::string>;
 
 int CmdInit(CommandArgs args, CliIo& io);
 int CmdImport(CommandArgs args, CliIo& io);
+int CmdExport(CommandArgs args, CliIo& io);
 int CmdFind(CommandArgs args, CliIo& io);
 int CmdGet(CommandArgs args, CliIo& io);
 int CmdList(CommandArgs args, CliIo& io);
