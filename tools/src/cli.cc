@@ -21,7 +21,13 @@ constexpr Command kCommands[] = {
     {"get", CmdGet, "show the record with an id"},
     {"list", CmdList, "list every record, in insertion order"},
     {"delete", CmdDelete, "delete the record with an id"},
+    {"delete-user", CmdDeleteUser, "delete every record of a user (stdin)"},
+    {"purge-expired", CmdPurgeExpired, "delete records expired before a time"},
     {"stats", CmdStats, "record count, index sizes, file and map use"},
+    {"verify", CmdVerify, "check every record and index entry"},
+    {"backup", CmdBackup, "consistent compact copy of the store"},
+    {"restore", CmdRestore, "new store from a backup, verified"},
+    {"rotate-key", CmdRotateKey, "new root key (re-wraps the keyring)"},
 };
 
 void PrintHelp(std::ostream& out) {
@@ -34,7 +40,7 @@ void PrintHelp(std::ostream& out) {
          "commands:\n";
   for (const Command& command : kCommands) {
     std::string name(command.name);
-    name.resize(10, ' ');
+    name.resize(15, ' ');
     out << "  " << name << command.summary << "\n";
   }
   out << "\n"

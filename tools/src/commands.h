@@ -20,6 +20,12 @@ int CmdGet(CommandArgs args, CliIo& io);
 int CmdList(CommandArgs args, CliIo& io);
 int CmdDelete(CommandArgs args, CliIo& io);
 int CmdStats(CommandArgs args, CliIo& io);
+int CmdVerify(CommandArgs args, CliIo& io);
+int CmdBackup(CommandArgs args, CliIo& io);
+int CmdRestore(CommandArgs args, CliIo& io);
+int CmdPurgeExpired(CommandArgs args, CliIo& io);
+int CmdDeleteUser(CommandArgs args, CliIo& io);
+int CmdRotateKey(CommandArgs args, CliIo& io);
 
 }  // namespace tks::tools
 
