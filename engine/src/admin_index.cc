@@ -29,7 +29,7 @@ const IndexInfo* IndexOf(Field field) {
 }
 
 std::optional<Entry> ExpectedEntry(
-    const Store::Impl& impl, const IndexInfo& index, uint64_t seq,
+    const crypto::BlindIndexer& indexer, const IndexInfo& index, uint64_t seq,
     const Token& record, std::optional<std::string_view> value_override) {
   // Step 1: the value the entry is made from.
   if (!value_override && !record.has(index.field)) return std::nullopt;
@@ -49,12 +49,9 @@ std::optional<Entry> ExpectedEntry(
     }
     case Field::kUserName:
       return Entry{
-          layout::UserKey(impl.keys().indexer.Hash(SlotOf(index.field), value),
-                          seq),
-          ""};
+          layout::UserKey(indexer.Hash(SlotOf(index.field), value), seq), ""};
     default: {
-      const crypto::BlindHash hash =
-          impl.keys().indexer.Hash(SlotOf(index.field), value);
+      const crypto::BlindHash hash = indexer.Hash(SlotOf(index.field), value);
       return Entry{std::string(layout::View(hash)),
                    std::string(layout::View(seq_key))};
     }

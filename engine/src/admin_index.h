@@ -47,9 +47,17 @@ struct Entry {
 // the field calls for none (null, empty, or an expiry that does not
 // parse). `value_override` replaces the field's value (test hooks).
 std::optional<Entry> ExpectedEntry(
-    const Store::Impl& impl, const IndexInfo& index, uint64_t seq,
+    const crypto::BlindIndexer& indexer, const IndexInfo& index, uint64_t seq,
     const Token& record,
     std::optional<std::string_view> value_override = std::nullopt);
+
+// The same with the store's current index key.
+inline std::optional<Entry> ExpectedEntry(
+    const Store::Impl& impl, const IndexInfo& index, uint64_t seq,
+    const Token& record,
+    std::optional<std::string_view> value_override = std::nullopt) {
+  return ExpectedEntry(impl.keys().indexer, index, seq, record, value_override);
+}
 
 // The sequence an entry points to; nullopt when it is malformed.
 std::optional<uint64_t> EntrySeq(const IndexInfo& index, std::string_view key,

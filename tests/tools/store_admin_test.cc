@@ -2,6 +2,8 @@
 // hooks), backup and root key rotation.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -178,6 +180,116 @@ TEST_F(StoreAdminTest, RootKeyRotationChangesWhichKeyOpens) {
   auto first = reopened->FindTokenById("1");
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->SameFields(tokens_[0]));
+}
+
+void ExpectAllFound(const Store& store, const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
+    auto by_id = store.FindTokenById(token.id());
+    ASSERT_TRUE(by_id.ok()) << token.id();
+    EXPECT_TRUE(by_id->SameFields(token)) << token.id();
+    if (!token.has(Field::kAccessToken)) continue;
+    auto by_access = store.FindToken(MakeToken(
+        {{Field::kAccessToken, std::string(token.view(Field::kAccessToken))}}));
+    ASSERT_TRUE(by_access.ok());
+    ASSERT_TRUE(by_access->has_value()) << token.id();
+    EXPECT_EQ((*by_access)->id(), token.id());
+  }
+}
+
+TEST_F(StoreAdminTest, DataKeyRotationResealsEveryRecord) {
+  // Generations stay as they were: a re-seal is not a save.
+  auto before = store_->FindTokenById("3");
+  ASSERT_TRUE(before.ok());
+  auto resealed = RotateDataKey(*store_, *TestKey(), 5);
+  ASSERT_TRUE(resealed.ok()) << resealed.status().ToString();
+  EXPECT_EQ(*resealed, 24u);
+  auto stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->active_data_key_id, 2u);
+  ExpectAllFound(*store_, tokens_);
+  EXPECT_TRUE(Verify().clean());
+  auto after = store_->FindTokenById("3");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->generation(), before->generation());
+
+  // The old key is gone from the stored keyring: a reopen reads all.
+  store_.reset();
+  store_ = OpenOrDie(TestOptions(dir_.Sub("store")));
+  ASSERT_NE(store_, nullptr);
+  ExpectAllFound(*store_, tokens_);
+  auto again = RotateDataKey(*store_, *TestKey(), 1000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 24u);
+}
+
+TEST_F(StoreAdminTest, RotationNeedsTheRootKey) {
+  auto wrong = crypto::SecretKey::FromBytes(std::string(32, 'w'));
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(RotateDataKey(*store_, *wrong, 10).status().code(),
+            Code::kWrongKey);
+  EXPECT_EQ(RotateIndexKey(*store_, *wrong).code(), Code::kWrongKey);
+  auto stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->active_data_key_id, 1u);
+}
+
+TEST_F(StoreAdminTest, IndexKeyRotationRebuildsTheIndexes) {
+  auto stats_before = store_->GetStats();
+  ASSERT_TRUE(stats_before.ok());
+  ASSERT_TRUE(RotateIndexKey(*store_, *TestKey()).ok());
+  ExpectAllFound(*store_, tokens_);
+  EXPECT_TRUE(Verify().clean());
+  auto stats_after = store_->GetStats();
+  ASSERT_TRUE(stats_after.ok());
+  EXPECT_EQ(stats_after->user_index_entries, stats_before->user_index_entries);
+  EXPECT_EQ(stats_after->grant_index_entries,
+            stats_before->grant_index_entries);
+
+  // The new key was stored with the rebuilt indexes.
+  store_.reset();
+  store_ = OpenOrDie(TestOptions(dir_.Sub("store")));
+  ASSERT_NE(store_, nullptr);
+  ExpectAllFound(*store_, tokens_);
+  auto by_user = store_->FindToken(MakeToken(
+      {{Field::kUserName, std::string(tokens_[0].view(Field::kUserName))}}));
+  ASSERT_TRUE(by_user.ok());
+  ASSERT_TRUE(by_user->has_value());
+  EXPECT_EQ((*by_user)->id(), "1");
+}
+
+TEST_F(StoreAdminTest, RotationRefusesWhileAnotherProcessReads) {
+  // A child opens the store, reads, and holds it until told to go.
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(ready[0]);
+    ::close(release[1]);
+    auto other = Store::Open(TestOptions(dir_.Sub("store")));
+    const bool ok = other.ok() && (*other)->FindTokenById("1").ok();
+    char byte = ok ? 'y' : 'n';
+    (void)!::write(ready[1], &byte, 1);
+    (void)!::read(release[0], &byte, 1);
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  ::close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ASSERT_EQ(byte, 'y');
+
+  EXPECT_EQ(RotateDataKey(*store_, *TestKey(), 10).status().code(),
+            Code::kConflict);
+  EXPECT_EQ(RotateIndexKey(*store_, *TestKey()).code(), Code::kConflict);
+
+  ::close(release[1]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(ready[0]);
+  auto resealed = RotateDataKey(*store_, *TestKey(), 10);
+  EXPECT_TRUE(resealed.ok()) << resealed.status().ToString();
 }
 
 }  // namespace

@@ -57,6 +57,29 @@ Status BackupStore(const Store& store, const std::string& dest_dir);
 // working until they reopen, which then needs the new key.
 Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 
+// Key rotation needs the store to itself: both calls return CONFLICT when
+// the reader table shows another live process, and REQUIRE that no other
+// thread uses `store` meanwhile (this handle switches to the new keys).
+// `root_key` must open the store (WRONG_KEY otherwise).
+//
+// RotateDataKey: adds a new data key and re-seals every record under it
+// in transactions of `batch_size` records, then forgets the old keys.
+// Readers of this handle keep working throughout. Killed midway, the next
+// call picks up the same new key and goes on. Returns the records
+// re-sealed. CONFLICT also when a record under an old key appeared during
+// the rotation (run it again).
+//
+// RotateIndexKey: replaces the index key and rebuilds the user name and
+// token indexes in one transaction (the id and expiry indexes are not
+// keyed). Other processes must reopen the store afterwards.
+//
+// TODO(#4): rotation while other processes keep the store open needs
+// them to reload the keyring; not built yet.
+Result<uint64_t> RotateDataKey(Store& store, const crypto::SecretKey& root_key,
+                               size_t batch_size,
+                               const VerifyProgress& progress = {});
+Status RotateIndexKey(Store& store, const crypto::SecretKey& root_key);
+
 }  // namespace tks
 
 #endif  // TOKENSTORE_ADMIN_H_
