@@ -346,11 +346,29 @@ TEST_F(OperatorTest, RootKeyRotationSwapsTheKeyThatOpens) {
   EXPECT_EQ(OnStore({"stats"}).exit_code, 4);
   CliRun verify = OnStore({"verify", "--key-file", new_key});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
 
-  // Not built yet, and said so.
-  CliRun data = OnStore({"rotate-key", "--key-file", new_key, "--data"});
-  EXPECT_EQ(data.exit_code, 3);
-  EXPECT_NE(data.err.find("not implemented"), std::string::npos);
+TEST_F(OperatorTest, DataAndIndexKeyRotationKeepEveryRecordFindable) {
+  ASSERT_EQ(OnStore({"import", Shared("sdk_tokens.txt")}).exit_code, 0);
+  CliRun data = OnStore({"rotate-key", "--data", "--batch", "7"});
+  ASSERT_EQ(data.exit_code, 0) << data.err;
+  EXPECT_NE(data.out.find("re-sealed 24 records"), std::string::npos);
+  CliRun index = OnStore({"rotate-key", "--index"});
+  ASSERT_EQ(index.exit_code, 0) << index.err;
+  EXPECT_EQ(OnStore({"verify"}).exit_code, 0);
+  CliRun stats = OnStore({"stats"});
+  EXPECT_NE(stats.out.find("active data key id      2"), std::string::npos)
+      << stats.out;
+  auto rows = tools::ReadSdkCsvFile(Shared("sdk_tokens.txt"));
+  ASSERT_TRUE(rows.ok());
+  for (const auto& row : *rows) {
+    if (!row.token.has(Field::kAccessToken)) continue;
+    CliRun find =
+        OnStore({"find", "--access"},
+                std::string(row.token.view(Field::kAccessToken)) + "\n");
+    EXPECT_EQ(find.exit_code, 0) << row.token.id();
+  }
+  EXPECT_EQ(OnStore({"rotate-key", "--data", "--index"}).exit_code, 2);
 }
 
 TEST_F(OperatorTest, EveryCommandHasHelp) {

@@ -27,7 +27,7 @@ constexpr Command kCommands[] = {
     {"verify", CmdVerify, "check every record and index entry"},
     {"backup", CmdBackup, "consistent compact copy of the store"},
     {"restore", CmdRestore, "new store from a backup, verified"},
-    {"rotate-key", CmdRotateKey, "new root key (re-wraps the keyring)"},
+    {"rotate-key", CmdRotateKey, "new root, data or index key"},
 };
 
 void PrintHelp(std::ostream& out) {
