@@ -5,6 +5,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "mysql_flags.h"
 #include "private_file.h"
 #include "progress.h"
 #include "source_kind.h"
@@ -17,12 +18,16 @@ namespace {
 constexpr char kHelp[] =
     "usage: tks export [--store DIR] [key flags] [--to csv|sqlite]\n"
     "                  [--table NAME] [--reveal] FILE\n"
+    "       tks export [--store DIR] [key flags] --to mysql [--reveal]\n"
+    "                  [connection flags]\n"
     "\n"
     "Writes every record, in insertion order, to a new file (mode 0600;\n"
     "an existing file is never overwritten): an SDK token file (CSV, 10\n"
     "columns, CRLF; null is an empty field) or, with --to sqlite or a\n"
     "FILE ending in .db/.sqlite/.sqlite3, a SQLite file holding the SDK\n"
-    "table (default name oauthtoken).\n"
+    "table (default name oauthtoken). --to mysql writes into a MySQL/\n"
+    "MariaDB table with the SDK's DBStore schema, created when missing and\n"
+    "refused when it already holds rows, in one transaction.\n"
     "\n"
     "User names, client secrets and tokens are written redacted unless\n"
     "--reveal is given: only a --reveal export can be imported back.\n"
@@ -78,25 +83,34 @@ Result<size_t> ExportCsv(const std::string& path, bool reveal,
 
 int CmdExport(CommandArgs words, CliIo& io) {
   // Step 1: flags.
-  auto args = Args::Parse(words, StoreFlags({{"to", "table"}, {"reveal"}}));
+  auto args =
+      Args::Parse(words, WithMysqlFlags(StoreFlags({{"to"}, {"reveal"}})));
   if (!args.ok()) return UsageError(io, "export", args.status().message());
   if (args->Has("help")) {
-    io.out << kHelp << StoreFlagsHelp();
+    io.out << kHelp << StoreFlagsHelp() << MysqlFlagsHelp();
     return kExitOk;
   }
-  if (args->positional().size() != 1) {
-    return UsageError(io, "export", "give exactly one FILE");
-  }
-  const std::string& path = args->positional()[0];
-  FileKind kind = KindFromExtension(path);
+  std::optional<FileKind> kind;
   if (auto to = args->Value("to")) {
     auto parsed = ParseFileKind(*to);
-    if (!parsed.ok())
+    if (!parsed.ok()) {
       return UsageError(io, "export", parsed.status().message());
+    }
     kind = *parsed;
   }
-  if (args->Has("table") && kind != FileKind::kSqlite) {
-    return UsageError(io, "export", "--table is for SQLite targets");
+  const size_t wanted = kind == FileKind::kMysql ? 0 : 1;
+  if (args->positional().size() != wanted) {
+    return UsageError(
+        io, "export",
+        wanted == 1 ? "give exactly one FILE" : "mysql takes no FILE");
+  }
+  const std::string path =
+      wanted == 1
+          ? args->positional()[0]
+          : "mysql table " + args->Value("table").value_or("oauthtoken");
+  if (!kind) kind = KindFromExtension(path);
+  if (args->Has("table") && kind == FileKind::kCsv) {
+    return UsageError(io, "export", "--table is for SQLite and MySQL");
   }
   const bool reveal = args->Has("reveal");
 
@@ -107,11 +121,17 @@ int CmdExport(CommandArgs words, CliIo& io) {
   Progress progress(io.err, io.terminal, "exported");
   size_t count = 0;
   TokenSource next = StoreSource(*cursor, progress, count);
-  Result<size_t> rows =
-      kind == FileKind::kCsv
-          ? ExportCsv(path, reveal, next)
-          : WriteSqliteTable(path, args->Value("table").value_or(kSdkTableName),
-                             reveal, next);
+  Result<size_t> rows = Status(Code::kInternal, "no target");
+  if (kind == FileKind::kCsv) {
+    rows = ExportCsv(path, reveal, next);
+  } else if (kind == FileKind::kSqlite) {
+    rows = WriteSqliteTable(path, args->Value("table").value_or(kSdkTableName),
+                            reveal, next);
+  } else {
+    auto target = MysqlTargetFromArgs(*args, io);
+    rows = target.ok() ? WriteMysqlTable(*target, reveal, next)
+                       : Result<size_t>(target.status());
+  }
   progress.Finish();
   if (!rows.ok()) return Fail(io, "export", rows.status());
 

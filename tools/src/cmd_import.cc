@@ -7,6 +7,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "import_rows.h"
+#include "mysql_flags.h"
 #include "source_kind.h"
 #include "tokenstore/tools/sdk_csv.h"
 #include "tokenstore/tools/sqlite_table.h"
@@ -17,13 +18,16 @@ namespace {
 constexpr char kHelp[] =
     "usage: tks import [--store DIR] [key flags] [--from csv|sqlite]\n"
     "                  [--table NAME] SOURCE\n"
+    "       tks import [--store DIR] [key flags] --from mysql\n"
+    "                  [connection flags]\n"
     "\n"
     "Imports tokens into an existing store, keeping their ids (a row\n"
     "without an id gets a new one). SOURCE is an SDK token file (CSV, 10\n"
     "columns or the older 9, with header; empty fields are null) or a\n"
     "SQLite file with the SDK table (default table oauthtoken; NULL is\n"
     "null, '' stays empty). Without --from, a file with the SQLite header\n"
-    "is read as SQLite.\n"
+    "is read as SQLite. --from mysql reads a live MySQL/MariaDB table with\n"
+    "the SDK's DBStore schema (rows in id order).\n"
     "\n"
     "Everything is imported in one transaction: a malformed row, a row\n"
     "over the size limits, an id twice in the source, or an id or token\n"
@@ -53,10 +57,14 @@ Status NameTheRow(const Status& status, const std::vector<size_t>& rows,
 }
 
 // Reads every row of the source.
-Result<std::vector<SdkRow>> ReadSource(const Args& args,
+Result<std::vector<SdkRow>> ReadSource(const Args& args, CliIo& io,
                                        const std::string& source,
                                        FileKind kind) {
   if (kind == FileKind::kCsv) return ReadSdkCsvFile(source);
+  if (kind == FileKind::kMysql) {
+    TKS_ASSIGN_OR_RETURN(MysqlTarget target, MysqlTargetFromArgs(args, io));
+    return ReadMysqlTable(target);
+  }
   return ReadSqliteTable(source, args.Value("table").value_or(kSdkTableName));
 }
 
@@ -64,32 +72,40 @@ Result<std::vector<SdkRow>> ReadSource(const Args& args,
 
 int CmdImport(CommandArgs words, CliIo& io) {
   // Step 1: flags.
-  auto args = Args::Parse(words, StoreFlags({{"from", "table"}, {}}));
+  auto args = Args::Parse(words, WithMysqlFlags(StoreFlags({{"from"}, {}})));
   if (!args.ok()) return UsageError(io, "import", args.status().message());
   if (args->Has("help")) {
-    io.out << kHelp << StoreFlagsHelp();
+    io.out << kHelp << StoreFlagsHelp() << MysqlFlagsHelp();
     return kExitOk;
   }
-  if (args->positional().size() != 1) {
-    return UsageError(io, "import", "give exactly one SOURCE");
-  }
-  const std::string& source = args->positional()[0];
-  FileKind kind = SniffFileKind(source);
+  std::optional<FileKind> kind;
   if (auto from = args->Value("from")) {
     auto parsed = ParseFileKind(*from);
-    if (!parsed.ok())
+    if (!parsed.ok()) {
       return UsageError(io, "import", parsed.status().message());
+    }
     kind = *parsed;
   }
-  if (args->Has("table") && kind != FileKind::kSqlite) {
-    return UsageError(io, "import", "--table is for SQLite sources");
+  const size_t wanted = kind == FileKind::kMysql ? 0 : 1;
+  if (args->positional().size() != wanted) {
+    return UsageError(
+        io, "import",
+        wanted == 1 ? "give exactly one SOURCE" : "mysql takes no SOURCE");
+  }
+  const std::string source =
+      wanted == 1
+          ? args->positional()[0]
+          : "mysql table " + args->Value("table").value_or("oauthtoken");
+  if (!kind) kind = SniffFileKind(source);
+  if (args->Has("table") && kind == FileKind::kCsv) {
+    return UsageError(io, "import", "--table is for SQLite and MySQL");
   }
   const std::string unit = kind == FileKind::kCsv ? "line" : "row";
 
   // Step 2: read the whole source and apply the duplicate rule before
   // touching the store.
   const auto started = std::chrono::steady_clock::now();
-  auto rows = ReadSource(*args, source, kind);
+  auto rows = ReadSource(*args, io, source, *kind);
   if (!rows.ok()) return Fail(io, "import", rows.status());
   const size_t source_rows = rows->size();
   auto plan = PlanImport(std::move(rows.value()), unit);

@@ -7,8 +7,9 @@ namespace tks::tools {
 Result<FileKind> ParseFileKind(const std::string& name) {
   if (name == "csv") return FileKind::kCsv;
   if (name == "sqlite") return FileKind::kSqlite;
-  // TODO(#4): "mysql" (libmariadb) is not built yet.
-  return InvalidArgument("unknown kind '" + name + "': use csv or sqlite");
+  if (name == "mysql") return FileKind::kMysql;
+  return InvalidArgument("unknown kind '" + name +
+                         "': use csv, sqlite or mysql");
 }
 
 FileKind SniffFileKind(const std::string& path) {

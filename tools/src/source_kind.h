@@ -9,9 +9,10 @@
 
 namespace tks::tools {
 
-enum class FileKind { kCsv, kSqlite };
+enum class FileKind { kCsv, kSqlite, kMysql };
 
-// The kind named by --from/--to ("csv", "sqlite"); INVALID_ARGUMENT else.
+// The kind named by --from/--to ("csv", "sqlite", "mysql");
+// INVALID_ARGUMENT else.
 Result<FileKind> ParseFileKind(const std::string& name);
 
 // For an import without --from: SQLite when the file starts with the
