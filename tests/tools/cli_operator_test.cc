@@ -220,7 +220,7 @@ TEST_F(OperatorTest, BadSourcesFailClearlyAndChangeNothing) {
       {{"import", dup_ids}, 3, "line 3: id '900' repeats line 2"},
       {{"import", empty}, 3, "empty token file"},
       {{"import", dir_.Sub("missing.db")}, 1, "no such file"},
-      {{"import", "--from", "mysql", dup_ids}, 2, "unknown kind"},
+      {{"import", "--from", "oracle", dup_ids}, 2, "unknown kind"},
   };
   for (const Case& c : cases) {
     CliRun run = OnStore(c.args);
