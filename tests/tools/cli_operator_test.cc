@@ -371,6 +371,36 @@ TEST_F(OperatorTest, DataAndIndexKeyRotationKeepEveryRecordFindable) {
   EXPECT_EQ(OnStore({"rotate-key", "--data", "--index"}).exit_code, 2);
 }
 
+TEST_F(OperatorTest, PassphraseStoreOpensOnlyWithItsPassphrase) {
+  // The passphrase is the first input line; the command's input follows.
+  const std::string store = dir_.Sub("phrase");
+  CliRun init = Run({"init", "--store", store, "--passphrase"},
+                    "correct horse battery\n");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_FALSE(std::filesystem::exists(store + ".key"));
+  CliRun import = Run(
+      {"import", "--store", store, "--passphrase", Shared("sdk_tokens.txt")},
+      "correct horse battery\n");
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  auto rows = tools::ReadSdkCsvFile(Shared("sdk_tokens.txt"));
+  ASSERT_TRUE(rows.ok());
+  CliRun find =
+      Run({"find", "--store", store, "--passphrase", "--access"},
+          "correct horse battery\n" +
+              std::string((*rows)[3].token.view(Field::kAccessToken)) + "\n");
+  EXPECT_EQ(find.exit_code, 0) << find.err;
+  EXPECT_NE(find.out.find("found id 4 "), std::string::npos);
+
+  // A wrong passphrase is WRONG_KEY; a key file does not open it.
+  CliRun wrong = Run({"stats", "--store", store, "--passphrase"},
+                     "correct horse battery staple\n");
+  EXPECT_EQ(wrong.exit_code, 4);
+  EXPECT_NE(wrong.err.find("WRONG_KEY"), std::string::npos);
+  EXPECT_EQ(wrong.err.find("correct horse"), std::string::npos);
+  EXPECT_EQ(Run({"stats", "--store", store, "--key-file", Key()}).exit_code, 4);
+  EXPECT_EQ(Run({"stats", "--store", store, "--passphrase"}, "").exit_code, 2);
+}
+
 TEST_F(OperatorTest, EveryCommandHasHelp) {
   for (const char* command : {"init", "import", "export", "find", "get", "list",
                               "delete", "delete-user", "purge-expired", "stats",

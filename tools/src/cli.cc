@@ -1,7 +1,9 @@
 // RunTks: picks the command and prints the overall help.
+#include <algorithm>
 #include <ostream>
 
 #include "commands.h"
+#include "passphrase_input.h"
 #include "tokenstore/crypto/secret.h"
 
 namespace tks::tools {
@@ -75,7 +77,18 @@ int RunTks(std::span<const std::string> args, CliIo io) {
     return args.empty() ? kExitUsage : kExitOk;
   }
 
-  // Step 3: the command.
+  // Step 3: a passphrase comes before the command's own input.
+  const auto end_of_flags = std::find(args.begin(), args.end(), "--");
+  if (std::find(args.begin(), end_of_flags, "--passphrase") != end_of_flags) {
+    auto passphrase = ReadPassphrase(io);
+    if (!passphrase.ok()) {
+      io.err << "tks: " << passphrase.status().ToString() << "\n";
+      return kExitUsage;
+    }
+    io.passphrase = std::move(passphrase.value());
+  }
+
+  // Step 4: the command.
   for (const Command& command : kCommands) {
     if (args[0] == command.name) return command.run(args.subspan(1), io);
   }

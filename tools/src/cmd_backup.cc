@@ -80,7 +80,7 @@ int CmdBackup(CommandArgs words, CliIo& io) {
   const std::string& dest = args->positional()[0];
 
   // Step 2: the copy.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "backup", store.status());
   Status copied = BackupStore(**store, dest);
   if (!copied.ok()) return Fail(io, "backup", copied);
@@ -110,7 +110,7 @@ int CmdRestore(CommandArgs words, CliIo& io) {
   Status checked;
   uint64_t records = 0;
   {
-    auto store = OpenStore(*args);
+    auto store = OpenStore(*args, io);
     auto report = store.ok() ? VerifyStore(**store)
                              : Result<VerifyReport>(store.status());
     if (!report.ok()) {

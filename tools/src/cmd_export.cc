@@ -115,7 +115,7 @@ int CmdExport(CommandArgs words, CliIo& io) {
   const bool reveal = args->Has("reveal");
 
   // Step 2: stream the records into the target.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "export", store.status());
   auto cursor = (*store)->NewCursor();
   Progress progress(io.err, io.terminal, "exported");

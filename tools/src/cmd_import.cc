@@ -116,7 +116,7 @@ int CmdImport(CommandArgs words, CliIo& io) {
   }
 
   // Step 3: one transaction for all of it.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "import", store.status());
   if (io.terminal) io.err << "writing " << plan->tokens.size() << " records…";
   Status inserted = (*store)->InsertTokensWithIds(plan->tokens);

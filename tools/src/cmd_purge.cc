@@ -84,7 +84,7 @@ int CmdPurgeExpired(CommandArgs words, CliIo& io) {
 
   // Step 2: batches until one comes back short; each deletes at least
   // one record, so this ends.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "purge-expired", store.status());
   Progress progress(io.err, io.terminal, "purged");
   size_t total = 0;
@@ -127,7 +127,7 @@ int CmdDeleteUser(CommandArgs words, CliIo& io) {
   const std::string_view user = (*lines)[0].view();
 
   // Step 2: delete them all at once.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "delete-user", store.status());
   auto deleted = (*store)->DeleteUserTokens(user);
   if (!deleted.ok()) return Fail(io, "delete-user", deleted.status());

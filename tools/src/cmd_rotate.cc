@@ -40,9 +40,16 @@ constexpr char kHelp[] =
 constexpr size_t kDefaultBatch = 1000;
 
 // The root key the store opens with, for --data and --index.
-Result<crypto::SecretKey> CurrentRootKey(const Args& args) {
+Result<crypto::SecretKey> CurrentRootKey(const Args& args, CliIo& io) {
   TKS_ASSIGN_OR_RETURN(std::string path, StorePath(args));
-  TKS_ASSIGN_OR_RETURN(RootKeySource source, KeySource(args, path));
+  TKS_ASSIGN_OR_RETURN(RootKeySource source, KeySource(args, path, io));
+  if (source.passphrase != nullptr) {
+    // TODO(#4): --data/--index on a passphrase store need the store's
+    // Argon2id parameters, which the engine keeps to itself.
+    return InvalidArgument(
+        "--data and --index need a key file or variable; move the store to "
+        "one with --root first");
+  }
   if (!source.key_file.empty()) return crypto::ReadKeyFile(source.key_file);
   const char* hex = std::getenv(source.key_env.c_str());
   if (hex == nullptr) {
@@ -55,7 +62,7 @@ Result<crypto::SecretKey> CurrentRootKey(const Args& args) {
 // --data or --index on an open store.
 int RotateInner(const Args& args, CliIo& io, Store& store) {
   // Step 1: the root key, and the batch size.
-  auto root = CurrentRootKey(args);
+  auto root = CurrentRootKey(args, io);
   if (!root.ok()) return Fail(io, "rotate-key", root.status());
   size_t batch = kDefaultBatch;
   if (auto text = args.Value("batch")) {
@@ -118,13 +125,13 @@ int CmdRotateKey(CommandArgs words, CliIo& io) {
     return UsageError(io, "rotate-key", "give one of --root, --data, --index");
   }
   if (!args->Has("root")) {
-    auto store = OpenStore(*args);
+    auto store = OpenStore(*args, io);
     if (!store.ok()) return Fail(io, "rotate-key", store.status());
     return RotateInner(*args, io, **store);
   }
 
   // Step 2: open with the old key before making the new one.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "rotate-key", store.status());
   auto new_key = NewRootKey(*args);
   if (!new_key.ok()) return Fail(io, "rotate-key", new_key.status());

@@ -34,7 +34,7 @@ int CmdVerify(CommandArgs words, CliIo& io) {
   }
 
   // Step 2: the check, with progress on a terminal.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "verify", store.status());
   Progress progress(io.err, io.terminal, "checked");
   auto report = VerifyStore(
