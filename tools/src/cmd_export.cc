@@ -137,7 +137,7 @@ int CmdExport(CommandArgs words, CliIo& io) {
 
   // Step 3: report.
   io.out << "exported " << *rows << " records to " << path
-         << (reveal ? " (secrets revealed; keep the file private)"
+         << (reveal ? " (secrets revealed: keep it private)"
                     : " (redacted: not importable; --reveal for a full copy)")
          << "\n";
   return kExitOk;

@@ -116,6 +116,10 @@ int CmdImport(CommandArgs words, CliIo& io) {
   }
 
   // Step 3: one transaction for all of it.
+  // TODO(#4): a million rows in one LMDB transaction spend most of their
+  // time in LMDB's dirty-page list (perf: mdb_mid2l_search); batched
+  // commits with a resumable state, and a progress count while writing,
+  // would make the 1M-rows-in-30-s target reachable.
   auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "import", store.status());
   if (io.terminal) io.err << "writing " << plan->tokens.size() << " records…";
