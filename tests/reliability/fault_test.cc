@@ -73,7 +73,7 @@ TEST(FaultTest, InjectedIoErrorsSurfaceAndPoisonTheHandle) {
     std::string next_failure;
     {
       ChildProcess child(
-          {"fault", path, "50"},
+          {"fault", path, "400"},
           {"LD_PRELOAD=" TKS_FAULT_SHIM, "TKS_FAULT_OP=" + fault.op,
            "TKS_FAULT_ERRNO=" + fault.error,
            "TKS_FAULT_AFTER=" + std::to_string(fault.after),
