@@ -75,8 +75,8 @@ Result<Keyring> Keyring::Unwrap(const SecretKey& root_key,
   std::vector<std::pair<uint32_t, SecretKey>> data_keys;
   const char* p = plain.data() + 1;
   for (size_t i = 0; i < count; ++i, p += entry) {
-    TKS_ASSIGN_OR_RETURN(SecretKey key, SecretKey::FromBytes(
-                                            {p + 4, SecretKey::kSize}));
+    TKS_ASSIGN_OR_RETURN(SecretKey key,
+                         SecretKey::FromBytes({p + 4, SecretKey::kSize}));
     data_keys.emplace_back(GetU32(p), std::move(key));
   }
 

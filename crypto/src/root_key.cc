@@ -67,8 +67,8 @@ Result<SecretKey> ReadKeyFile(const std::string& path) {
   text.resize(static_cast<size_t>(n));
   auto key = RootKeyFromHex(text.view());
   if (!key.ok()) {
-    return InvalidArgument("key file " + path + " does not hold a key: " +
-                           key.status().message());
+    return InvalidArgument("key file " + path +
+                           " does not hold a key: " + key.status().message());
   }
   return key;
 }

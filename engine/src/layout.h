@@ -78,8 +78,8 @@ inline constexpr std::array<UniqueIndex, 3> kUniqueIndexes = {{
      &Databases::idx_refresh, "refresh_token"},
     {Field::kAccessToken, crypto::IndexSlot::kAccessToken,
      &Databases::idx_access, "access_token"},
-    {Field::kGrantToken, crypto::IndexSlot::kGrantToken,
-     &Databases::idx_grant, "grant_token"},
+    {Field::kGrantToken, crypto::IndexSlot::kGrantToken, &Databases::idx_grant,
+     "grant_token"},
 }};
 
 }  // namespace tks::layout

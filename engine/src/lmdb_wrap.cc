@@ -36,8 +36,8 @@ Status ToStatus(int rc, std::string_view what) {
 
 Result<Cursor> Cursor::Open(MDB_txn* txn, MDB_dbi dbi) {
   MDB_cursor* cursor = nullptr;
-  TKS_RETURN_IF_ERROR(ToStatus(mdb_cursor_open(txn, dbi, &cursor),
-                               "open cursor"));
+  TKS_RETURN_IF_ERROR(
+      ToStatus(mdb_cursor_open(txn, dbi, &cursor), "open cursor"));
   return Cursor(cursor);
 }
 

@@ -11,8 +11,7 @@ constexpr uint8_t kValueVersion = 1;
 constexpr uint8_t kPlainCodec = 1;
 constexpr size_t kHeaderFixed = 1 + 4 + 1;
 
-std::string AssociatedData(uint32_t key_id, uint64_t seq,
-                           std::string_view id) {
+std::string AssociatedData(uint32_t key_id, uint64_t seq, std::string_view id) {
   std::string ad = "tks-record";
   layout::PutU32(&ad, kFormatVersion);
   layout::PutU32(&ad, key_id);
@@ -42,8 +41,8 @@ bool GetVarint(std::string_view* in, uint32_t* v) {
 }
 
 Status Damaged(std::string_view id, std::string_view why) {
-  return Corrupt("record id '" + std::string(id) + "' is damaged: " +
-                 std::string(why));
+  return Corrupt("record id '" + std::string(id) +
+                 "' is damaged: " + std::string(why));
 }
 
 }  // namespace
@@ -117,29 +116,34 @@ Status DecodePlaintext(std::string_view plain, Token* out) {
     out->set(f, plain.substr(0, size));
     plain.remove_prefix(size);
   }
-  if (!plain.empty()) return Corrupt("trailing bytes");
+  // Step 3: what follows is zero padding up to the bucket.
+  for (char c : plain) {
+    if (c != '\0') return Corrupt("bad padding");
+  }
   return Status::Ok();
 }
 
 Result<std::string> SealRecord(const crypto::Keyring& keyring, uint64_t seq,
                                const Token& token) {
-  // Step 1: plaintext.
+  // Step 1: plaintext, zero-padded to the bucket (the decoder knows
+  // where the fields end, so no padding marker is needed).
   crypto::SecretString plain;
   TKS_RETURN_IF_ERROR(EncodePlaintext(token, &plain));
+  plain.resize((plain.size() + kPadBlock - 1) / kPadBlock * kPadBlock, '\0');
 
   // Step 2: header in the clear, then the sealed plaintext.
   const uint32_t key_id = keyring.active_data_key_id();
   const std::string_view id = token.id();
   std::string value;
-  value.reserve(kHeaderFixed + id.size() + plain.size() + kPadBlock +
+  value.reserve(kHeaderFixed + id.size() + plain.size() +
                 crypto::kSealOverhead);
   value.push_back(static_cast<char>(kValueVersion));
   layout::PutU32(&value, key_id);
   value.push_back(static_cast<char>(id.size()));
   value.append(id);
-  TKS_RETURN_IF_ERROR(crypto::SealPadded(keyring.ActiveDataKey(),
-                                         AssociatedData(key_id, seq, id),
-                                         plain.view(), kPadBlock, &value));
+  TKS_RETURN_IF_ERROR(crypto::Seal(keyring.ActiveDataKey(),
+                                   AssociatedData(key_id, seq, id),
+                                   plain.view(), &value));
   return value;
 }
 
@@ -155,11 +159,12 @@ Status OpenRecord(const crypto::Keyring& keyring, uint64_t seq,
   }
 
   // Step 2: open and decode.
-  auto plain = crypto::OpenPadded(
-      *key, AssociatedData(header.key_id, seq, header.id), header.sealed,
-      kPadBlock);
-  if (!plain.ok()) return Damaged(header.id, plain.status().message());
-  Status decoded = DecodePlaintext(plain->view(), out);
+  crypto::SecretString plain;
+  Status opened =
+      crypto::Open(*key, AssociatedData(header.key_id, seq, header.id),
+                   header.sealed, &plain);
+  if (!opened.ok()) return Damaged(header.id, opened.message());
+  Status decoded = DecodePlaintext(plain.view(), out);
   if (!decoded.ok()) return Damaged(header.id, decoded.message());
   out->set(Field::kId, header.id);
   return Status::Ok();

@@ -2,7 +2,7 @@
 //
 // Value:  version (1) || data key id (4) || id length (1) || id ||
 //         sealed plaintext (crypto/aead.h)
-// Plaintext (padded to 128-byte buckets before sealing):
+// Plaintext (zero-padded to 128-byte buckets before sealing):
 //         codec (1) || generation (8) || updated_at ms (8) ||
 //         presence bits (2) || for each present field 1..9:
 //         varint length || bytes

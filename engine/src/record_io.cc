@@ -29,8 +29,8 @@ Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl,
   const crypto::BlindHash hash = impl.keys().indexer.Hash(index.slot, value);
   std::string_view seq_bytes;
   bool found = false;
-  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi,
-                                layout::View(hash), &seq_bytes, &found));
+  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi, layout::View(hash),
+                                &seq_bytes, &found));
   if (!found) return Status::Ok();
   if (seq_bytes.size() != 8) {
     return Corrupt(std::string(index.name) + " index entry is malformed");
@@ -48,8 +48,8 @@ Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl,
 }
 
 // The first-inserted record of a user name.
-Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl,
-                   std::string_view user, std::optional<Located>* out) {
+Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl, std::string_view user,
+                   std::optional<Located>* out) {
   // Step 1: position at the first entry with this name's hash.
   out->reset();
   if (user.empty()) return Status::Ok();
@@ -68,8 +68,7 @@ Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl,
     TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &data, op));
     op = MDB_NEXT;
     const std::string_view k = lmdb::View(key);
-    if (!more || k.size() != 24 ||
-        k.substr(0, 16) != layout::View(hash)) {
+    if (!more || k.size() != 24 || k.substr(0, 16) != layout::View(hash)) {
       return Status::Ok();
     }
     Located located;
@@ -104,9 +103,8 @@ Status MoveUnique(WriteContext& ctx, const Store::Impl& impl,
     bool found = false;
     ctx.wrote = true;
     TKS_RETURN_IF_ERROR(lmdb::Del(
-        ctx.txn, dbi,
-        layout::View(HashOf(impl, index.slot, *old, index.field)), &found,
-        index.name));
+        ctx.txn, dbi, layout::View(HashOf(impl, index.slot, *old, index.field)),
+        &found, index.name));
   }
   if (has) {
     const layout::SeqKey seq_key = layout::EncodeSeq(seq);
@@ -140,8 +138,8 @@ Status MoveUser(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
     ctx.wrote = true;
     return lmdb::Put(
         ctx.txn, impl.dbs().idx_user,
-        layout::UserKey(HashOf(impl, slot, record, Field::kUserName), seq),
-        {}, 0, "user index");
+        layout::UserKey(HashOf(impl, slot, record, Field::kUserName), seq), {},
+        0, "user index");
   }
   return Status::Ok();
 }
@@ -174,8 +172,8 @@ Status MoveExpiry(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
 Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out) {
   std::string_view bytes;
   bool found = false;
-  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().meta, layout::kMetaCounters,
-                                &bytes, &found));
+  TKS_RETURN_IF_ERROR(
+      lmdb::Get(txn, impl.dbs().meta, layout::kMetaCounters, &bytes, &found));
   if (!found || bytes.size() != 16) return Corrupt("store counters missing");
   out->next_id = layout::GetU64(bytes.data());
   out->next_seq = layout::GetU64(bytes.data() + 8);
@@ -281,8 +279,8 @@ Status CheckUniqueTokens(MDB_txn* txn, const Store::Impl& impl,
     bool found = false;
     TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi,
                                   layout::View(hash), &seq_bytes, &found));
-    if (found && (seq_bytes.size() != 8 ||
-                  layout::DecodeSeq(seq_bytes) != seq)) {
+    if (found &&
+        (seq_bytes.size() != 8 || layout::DecodeSeq(seq_bytes) != seq)) {
       return Conflict(std::string(index.name) +
                       " already belongs to another record");
     }
@@ -297,9 +295,9 @@ Status WriteRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
                        codec::SealRecord(impl.keys().keyring, seq, record));
   const layout::SeqKey key = layout::EncodeSeq(seq);
   ctx.wrote = true;
-  TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
-                                layout::View(key), value,
-                                old == nullptr ? MDB_APPEND : 0, "records"));
+  TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records, layout::View(key),
+                                value, old == nullptr ? MDB_APPEND : 0,
+                                "records"));
 
   // Step 2: the id index (ids never change once assigned).
   if (old == nullptr) {

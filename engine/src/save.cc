@@ -6,21 +6,19 @@ namespace tks::save {
 namespace {
 
 bool HasAnyToken(const Token& token) {
-  for (Field f : {Field::kRefreshToken, Field::kAccessToken,
-                  Field::kGrantToken}) {
+  for (Field f :
+       {Field::kRefreshToken, Field::kAccessToken, Field::kGrantToken}) {
     if (!token.view(f).empty()) return true;
   }
   return false;
 }
 
-std::string Quoted(std::string_view id) {
-  return "'" + std::string(id) + "'";
-}
+std::string Quoted(std::string_view id) { return "'" + std::string(id) + "'"; }
 
 // Replaces the stored record with the token merged over it.
 Status Update(WriteContext& ctx, const Store::Impl& impl, const Token& token,
-              const records::Located& target,
-              std::optional<uint64_t> expected, Outcome* out) {
+              const records::Located& target, std::optional<uint64_t> expected,
+              Outcome* out) {
   // Step 1: the generation check of save_token_if.
   const Token& stored = target.stored;
   if (expected && *expected != stored.generation()) {

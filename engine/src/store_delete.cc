@@ -35,9 +35,9 @@ Status Store::DeleteToken(std::string_view id) {
 Status Store::DeleteTokens() {
   const layout::Databases& dbs = impl_->dbs();
   return impl_->Write([&](WriteContext& ctx) {
-    for (MDB_dbi dbi : {dbs.records, dbs.idx_id, dbs.idx_user,
-                        dbs.idx_refresh, dbs.idx_access, dbs.idx_grant,
-                        dbs.idx_expiry, dbs.leases}) {
+    for (MDB_dbi dbi :
+         {dbs.records, dbs.idx_id, dbs.idx_user, dbs.idx_refresh,
+          dbs.idx_access, dbs.idx_grant, dbs.idx_expiry, dbs.leases}) {
       ctx.wrote = true;
       TKS_RETURN_IF_ERROR(
           lmdb::ToStatus(mdb_drop(ctx.txn, dbi, 0), "empty database"));

@@ -12,9 +12,11 @@ Result<std::optional<Token>> Store::FindToken(const Token& query) const {
   }));
   if (!found) return std::optional<Token>();
 
-  // Step 2: merge into a copy of the query: the caller's values win.
-  Token merged = query;
-  merged.MergeFrom(found->stored);
+  // Step 2: merge: the stored record with the query's values on top.
+  Token merged = std::move(found->stored);
+  for (Field field : kAllFields) {
+    if (query.has(field)) merged.set(field, query.view(field));
+  }
   return std::optional<Token>(std::move(merged));
 }
 

@@ -104,25 +104,24 @@ int Store::Impl::RenewReadTxn(MDB_txn** out) const {
   return MDB_SUCCESS;
 }
 
-Status Store::Impl::Read(const std::function<Status(MDB_txn*)>& fn) const {
+Status Store::Impl::BeginRead(std::shared_lock<std::shared_mutex>& lock,
+                              MDB_txn** txn) const {
   TKS_RETURN_IF_ERROR(CheckFork());
   for (int attempt = 0;; ++attempt) {
-    // Step 1: a snapshot, under the shared lock that keeps the map still.
-    std::shared_lock lock(env_lock_);
-    MDB_txn* txn = nullptr;
-    const int rc = RenewReadTxn(&txn);
+    // A snapshot, under the shared lock that keeps the map still.
+    lock.lock();
+    const int rc = RenewReadTxn(txn);
     if (rc == MDB_MAP_RESIZED && attempt < 3) {
       // Another process grew the map: adopt its size and try again.
       lock.unlock();
       TKS_RETURN_IF_ERROR(AdoptMapSize());
       continue;
     }
-    TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, "begin read"));
-
-    // Step 2: the work, then release the snapshot (keep the slot).
-    Status status = fn(txn);
-    mdb_txn_reset(txn);
-    return status;
+    if (rc != MDB_SUCCESS) {
+      lock.unlock();
+      return lmdb::ToStatus(rc, "begin read");
+    }
+    return Status::Ok();
   }
 }
 
@@ -156,8 +155,8 @@ Status Store::Impl::GrowMap() {
 Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {
   TKS_RETURN_IF_ERROR(CheckFork());
   if (failed_.load()) {
-    return {Code::kIoFatal, "store handle failed earlier (" + failure_ +
-                                "); reopen the store"};
+    return {Code::kIoFatal,
+            "store handle failed earlier (" + failure_ + "); reopen the store"};
   }
   return queue_.Submit(fn, options_.max_group_size);
 }
@@ -222,8 +221,8 @@ bool Store::Impl::TryCommitGroup(std::vector<WriteQueue::Request*>& pending) {
         failure_ = committed.message();
         failed_.store(true);
         Log(LogLevel::kError, "commit failed: " + failure_);
-        return fail_all({Code::kIoFatal, "commit failed (" + failure_ +
-                                             "); reopen the store"});
+        return fail_all({Code::kIoFatal,
+                         "commit failed (" + failure_ + "); reopen the store"});
       }
       grow = true;
     }

@@ -45,7 +45,16 @@ class Store::Impl {
   Impl& operator=(const Impl&) = delete;
 
   // Runs `fn` inside this thread's read transaction.
-  Status Read(const std::function<Status(MDB_txn*)>& fn) const;
+  // `fn` is called as Status(MDB_txn*); the snapshot ends when it returns.
+  template <typename Fn>
+  Status Read(Fn&& fn) const {
+    std::shared_lock<std::shared_mutex> lock(env_lock_, std::defer_lock);
+    MDB_txn* txn = nullptr;
+    TKS_RETURN_IF_ERROR(BeginRead(lock, &txn));
+    Status status = fn(txn);
+    mdb_txn_reset(txn);
+    return status;
+  }
 
   // Runs `fn` inside a write transaction shared with concurrent writers and
   // returns once its commit is durable (per the durability mode). `fn` may
@@ -77,6 +86,10 @@ class Store::Impl {
   uint64_t instance_id_ = 0;
 
  private:
+  // Locks `lock` and renews this thread's read transaction into *txn,
+  // adopting a map grown by another process on the way.
+  Status BeginRead(std::shared_lock<std::shared_mutex>& lock,
+                   MDB_txn** txn) const;
   // Sets *out to this thread's read transaction for this store, renewed;
   // returns the LMDB code.
   int RenewReadTxn(MDB_txn** out) const;

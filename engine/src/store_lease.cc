@@ -37,9 +37,9 @@ Status Store::AcquireRefreshLease(std::string_view id, std::string_view holder,
                                   layout::View(key), &lease, &held));
     if (held && lease.size() >= 8 && layout::GetU64(lease.data()) > now &&
         lease.substr(8) != holder) {
-      return Status(Code::kLeaseHeld,
-                    "the refresh lease of record id '" + std::string(id) +
-                        "' is held by another holder");
+      return Status(Code::kLeaseHeld, "the refresh lease of record id '" +
+                                          std::string(id) +
+                                          "' is held by another holder");
     }
 
     // Step 3: take or renew it.
@@ -47,8 +47,8 @@ Status Store::AcquireRefreshLease(std::string_view id, std::string_view holder,
     layout::PutU64(&value, now + static_cast<uint64_t>(ttl.count()));
     value.append(holder);
     ctx.wrote = true;
-    return lmdb::Put(ctx.txn, impl_->dbs().leases, layout::View(key), value,
-                     0, "leases");
+    return lmdb::Put(ctx.txn, impl_->dbs().leases, layout::View(key), value, 0,
+                     "leases");
   });
 }
 

@@ -73,8 +73,8 @@ Status OpenEnvironment(Store::Impl& impl) {
   // Step 1: create and size the environment.
   TKS_RETURN_IF_ERROR(
       lmdb::ToStatus(mdb_env_create(&impl.env_), "create environment"));
-  TKS_RETURN_IF_ERROR(lmdb::ToStatus(
-      mdb_env_set_maxdbs(impl.env_, 16), "set database count"));
+  TKS_RETURN_IF_ERROR(
+      lmdb::ToStatus(mdb_env_set_maxdbs(impl.env_, 16), "set database count"));
   TKS_RETURN_IF_ERROR(lmdb::ToStatus(
       mdb_env_set_maxreaders(impl.env_, impl.options_.max_readers),
       "set reader count"));
@@ -83,9 +83,8 @@ Status OpenEnvironment(Store::Impl& impl) {
       "set map size"));
 
   // Step 2: open data.mdb and lock.mdb as 0600 files.
-  const int rc =
-      mdb_env_open(impl.env_, impl.path_.c_str(),
-                   EnvFlags(impl.options_, impl.ephemeral_), 0600);
+  const int rc = mdb_env_open(impl.env_, impl.path_.c_str(),
+                              EnvFlags(impl.options_, impl.ephemeral_), 0600);
   if (rc != MDB_SUCCESS) {
     Status status = lmdb::ToStatus(rc, "open store " + impl.path_);
     mdb_env_close(impl.env_);
@@ -109,10 +108,14 @@ Status OpenEnvironment(Store::Impl& impl) {
 
 Status OpenDatabases(MDB_txn* txn, unsigned flags, layout::Databases* dbs) {
   const std::pair<const char*, MDB_dbi*> named[] = {
-      {"meta", &dbs->meta},           {"records", &dbs->records},
-      {"idx_id", &dbs->idx_id},       {"idx_user", &dbs->idx_user},
-      {"idx_refresh", &dbs->idx_refresh}, {"idx_access", &dbs->idx_access},
-      {"idx_grant", &dbs->idx_grant}, {"idx_expiry", &dbs->idx_expiry},
+      {"meta", &dbs->meta},
+      {"records", &dbs->records},
+      {"idx_id", &dbs->idx_id},
+      {"idx_user", &dbs->idx_user},
+      {"idx_refresh", &dbs->idx_refresh},
+      {"idx_access", &dbs->idx_access},
+      {"idx_grant", &dbs->idx_grant},
+      {"idx_expiry", &dbs->idx_expiry},
       {"leases", &dbs->leases}};
   for (const auto& [name, dbi] : named) {
     TKS_RETURN_IF_ERROR(lmdb::ToStatus(mdb_dbi_open(txn, name, flags, dbi),
@@ -123,14 +126,12 @@ Status OpenDatabases(MDB_txn* txn, unsigned flags, layout::Databases* dbs) {
 
 // The root key from the one source the options name.
 // For a new store with a passphrase, *kdf receives the parameters to keep.
-Result<crypto::SecretKey> LoadRootKey(const Store::Impl& impl,
-                                      MDB_txn* txn, bool creating,
-                                      std::string* kdf_out) {
+Result<crypto::SecretKey> LoadRootKey(const Store::Impl& impl, MDB_txn* txn,
+                                      bool creating, std::string* kdf_out) {
   // Step 1: exactly one source.
   const RootKeySource& source = impl.options_.root_key;
   const int sources = !source.key_file.empty() + !source.key_env.empty() +
-                      (source.key != nullptr) +
-                      (source.passphrase != nullptr);
+                      (source.key != nullptr) + (source.passphrase != nullptr);
   if (sources == 0 && impl.ephemeral_) return crypto::SecretKey::Random();
   if (sources != 1) {
     return InvalidArgument(
@@ -149,8 +150,8 @@ Result<crypto::SecretKey> LoadRootKey(const Store::Impl& impl,
     }
     auto key = crypto::RootKeyFromHex(hex);
     if (!key.ok()) {
-      return InvalidArgument("environment variable " + source.key_env +
-                             ": " + key.status().message());
+      return InvalidArgument("environment variable " + source.key_env + ": " +
+                             key.status().message());
     }
     return key;
   }
@@ -169,8 +170,8 @@ Result<crypto::SecretKey> LoadRootKey(const Store::Impl& impl,
     layout::PutU64(kdf_out, params.ops_limit);
     layout::PutU64(kdf_out, params.mem_limit);
   } else if (!found || kdf.size() != 32) {
-    return Status(Code::kWrongKey, "store " + impl.path_ +
-                                       " was not created with a passphrase");
+    return Status(Code::kWrongKey,
+                  "store " + impl.path_ + " was not created with a passphrase");
   } else {
     params.salt = std::string(kdf.substr(0, 16));
     params.ops_limit = layout::GetU64(kdf.data() + 16);
@@ -195,8 +196,7 @@ Status InitializeMeta(Store::Impl& impl, MDB_txn* txn,
       {layout::kMetaKeyring, wrapped},
       {layout::kMetaKeyCheck, crypto::KeyCheckValue(root)}};
   for (const auto& [name, value] : entries) {
-    TKS_RETURN_IF_ERROR(
-        lmdb::Put(txn, impl.dbs_.meta, name, value, 0, "meta"));
+    TKS_RETURN_IF_ERROR(lmdb::Put(txn, impl.dbs_.meta, name, value, 0, "meta"));
   }
   if (!kdf.empty()) {
     TKS_RETURN_IF_ERROR(
@@ -244,8 +244,7 @@ Status LoadKeys(Store::Impl& impl, MDB_txn* txn,
     return Corrupt("store " + impl.path_ + " has no keyring");
   }
   if (!crypto::CheckRootKey(root, check)) {
-    return {Code::kWrongKey,
-            "the root key does not open store " + impl.path_};
+    return {Code::kWrongKey, "the root key does not open store " + impl.path_};
   }
   TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring,
                        crypto::Keyring::Unwrap(root, wrapped));

@@ -27,8 +27,8 @@ Status SaveBatch(Store::Impl& impl, std::span<Token> batch, save::Mode mode) {
           save::Apply(ctx, impl, batch[i], mode, std::nullopt, &outcomes[i]);
       if (!saved.ok()) {
         ctx.wrote = ctx.wrote || i > 0;
-        return Status(saved.code(), "batch item " + std::to_string(i) +
-                                        ": " + saved.message());
+        return Status(saved.code(), "batch item " + std::to_string(i) + ": " +
+                                        saved.message());
       }
     }
     return Status::Ok();

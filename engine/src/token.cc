@@ -7,11 +7,16 @@
 namespace tks {
 namespace {
 
-constexpr std::array<std::string_view, kFieldCount> kNames = {
-    "id",           "user_name",   "client_id",
-    "client_secret", "refresh_token", "access_token",
-    "grant_token",  "expiry_time", "redirect_url",
-    "api_domain"};
+constexpr std::array<std::string_view, kFieldCount> kNames = {"id",
+                                                              "user_name",
+                                                              "client_id",
+                                                              "client_secret",
+                                                              "refresh_token",
+                                                              "access_token",
+                                                              "grant_token",
+                                                              "expiry_time",
+                                                              "redirect_url",
+                                                              "api_domain"};
 
 }  // namespace
 

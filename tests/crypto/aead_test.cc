@@ -30,8 +30,7 @@ TEST(AeadTest, WrongAssociatedDataOrFlippedByteIsCorrupt) {
   EXPECT_EQ(OpenPadded(*key, "other", sealed, 16).status().code(),
             Code::kCorrupt);
   sealed[30] ^= 1;
-  EXPECT_EQ(OpenPadded(*key, "ad", sealed, 16).status().code(),
-            Code::kCorrupt);
+  EXPECT_EQ(OpenPadded(*key, "ad", sealed, 16).status().code(), Code::kCorrupt);
 }
 
 TEST(AeadTest, TwoSealsOfSameValueDiffer) {

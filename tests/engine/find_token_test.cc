@@ -55,8 +55,8 @@ TEST_F(FindTokenTest, UserNameDecidesAloneAndNeverFallsBack) {
 }
 
 TEST_F(FindTokenTest, EmptyUserNameMatchesNothing) {
-  Token blank = MakeToken({{Field::kUserName, ""},
-                           {Field::kAccessToken, "access-blank"}});
+  Token blank = MakeToken(
+      {{Field::kUserName, ""}, {Field::kAccessToken, "access-blank"}});
   ASSERT_TRUE(store_->SaveToken(blank).ok());
   EXPECT_FALSE(Find(MakeToken({{Field::kUserName, ""}})));
 }
@@ -70,8 +70,8 @@ TEST_F(FindTokenTest, ByAccessTokenWithoutClientCredentials) {
 TEST_F(FindTokenTest, AccessTokenWithClientIdIsNotTheAccessRule) {
   // Rule 2 needs neither client id nor secret; rule 3 needs a grant or
   // refresh token; so this query matches nothing.
-  auto found = Find(MakeToken({{Field::kAccessToken, "access-a"},
-                               {Field::kClientId, "1000.CLIENT"}}));
+  auto found = Find(MakeToken(
+      {{Field::kAccessToken, "access-a"}, {Field::kClientId, "1000.CLIENT"}}));
   EXPECT_FALSE(found);
 }
 
@@ -129,8 +129,8 @@ TEST_F(FindTokenTest, SharedUserNameReturnsFirstInserted) {
   // An insert: the access token does not match, and the user name does,
   // so the save would update; give the later record an id-less insert
   // through a different user then rename it by id.
-  Token other = MakeToken({{Field::kUserName, "tmp"},
-                           {Field::kAccessToken, "access-later"}});
+  Token other = MakeToken(
+      {{Field::kUserName, "tmp"}, {Field::kAccessToken, "access-later"}});
   ASSERT_TRUE(store_->SaveToken(other).ok());
   Token rename;
   rename.set(Field::kId, other.id());

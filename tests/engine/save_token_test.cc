@@ -74,8 +74,8 @@ TEST_F(SaveTokenTest, SaveWithUnknownIdIsNotFound) {
 
 TEST_F(SaveTokenTest, StaleSaveAfterDeleteDoesNotResurrect) {
   // DESIGN §8.5.
-  Token token = MakeToken({{Field::kUserName, "u"},
-                           {Field::kRefreshToken, "r"}});
+  Token token =
+      MakeToken({{Field::kUserName, "u"}, {Field::kRefreshToken, "r"}});
   ASSERT_TRUE(store_->SaveToken(token).ok());
   Token stale = token;
   ASSERT_TRUE(store_->DeleteToken(token.id()).ok());
@@ -84,11 +84,11 @@ TEST_F(SaveTokenTest, StaleSaveAfterDeleteDoesNotResurrect) {
 }
 
 TEST_F(SaveTokenTest, SaveWithoutIdUpdatesRecordFoundByRules) {
-  Token token = MakeToken({{Field::kUserName, "u"},
-                           {Field::kAccessToken, "a1"}});
+  Token token =
+      MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a1"}});
   ASSERT_TRUE(store_->SaveToken(token).ok());
-  Token again = MakeToken({{Field::kUserName, "u"},
-                           {Field::kAccessToken, "a2"}});
+  Token again =
+      MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a2"}});
   ASSERT_TRUE(store_->SaveToken(again).ok());
   EXPECT_EQ(again.id(), token.id());
   EXPECT_EQ(again.generation(), 2u);
@@ -134,15 +134,15 @@ TEST_F(SaveTokenTest, TokenValueOfAnotherRecordIsConflict) {
 }
 
 TEST_F(SaveTokenTest, SaveTokenIfChecksGeneration) {
-  Token token = MakeToken({{Field::kUserName, "u"},
-                           {Field::kRefreshToken, "r1"}});
+  Token token =
+      MakeToken({{Field::kUserName, "u"}, {Field::kRefreshToken, "r1"}});
   ASSERT_TRUE(store_->SaveTokenIf(token, 0).ok());
   EXPECT_EQ(token.generation(), 1u);
 
-  Token winner = MakeToken({{Field::kId, std::string(token.id())},
-                            {Field::kRefreshToken, "r2"}});
-  Token loser = MakeToken({{Field::kId, std::string(token.id())},
-                           {Field::kRefreshToken, "r3"}});
+  Token winner = MakeToken(
+      {{Field::kId, std::string(token.id())}, {Field::kRefreshToken, "r2"}});
+  Token loser = MakeToken(
+      {{Field::kId, std::string(token.id())}, {Field::kRefreshToken, "r3"}});
   ASSERT_TRUE(store_->SaveTokenIf(winner, 1).ok());
   EXPECT_EQ(store_->SaveTokenIf(loser, 1).code(), Code::kConflict);
 
@@ -153,14 +153,14 @@ TEST_F(SaveTokenTest, SaveTokenIfChecksGeneration) {
 }
 
 TEST_F(SaveTokenTest, SaveTokenIfExpectingAbsenceRefusesUpdate) {
-  Token token = MakeToken({{Field::kUserName, "u"},
-                           {Field::kAccessToken, "a"}});
+  Token token =
+      MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a"}});
   ASSERT_TRUE(store_->SaveToken(token).ok());
-  Token again = MakeToken({{Field::kUserName, "u"},
-                           {Field::kAccessToken, "b"}});
+  Token again =
+      MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "b"}});
   EXPECT_EQ(store_->SaveTokenIf(again, 0).code(), Code::kConflict);
-  Token fresh = MakeToken({{Field::kUserName, "v"},
-                           {Field::kAccessToken, "c"}});
+  Token fresh =
+      MakeToken({{Field::kUserName, "v"}, {Field::kAccessToken, "c"}});
   EXPECT_EQ(store_->SaveTokenIf(fresh, 3).code(), Code::kConflict);
 }
 
@@ -233,17 +233,17 @@ TEST_F(SaveTokenTest, InsertWithIdsKeepsIdsAndMovesCounterPast) {
 
 TEST_F(SaveTokenTest, DeleteUserTokensRemovesEveryRecordOfTheUser) {
   for (const char* access : {"a1", "a2", "a3"}) {
-    Token token = MakeToken({{Field::kUserName, "tmp"},
-                             {Field::kAccessToken, access}});
+    Token token =
+        MakeToken({{Field::kUserName, "tmp"}, {Field::kAccessToken, access}});
     // Insert under distinct names, then rename to share one user name.
     token.set(Field::kUserName, access);
     ASSERT_TRUE(store_->SaveToken(token).ok());
-    Token rename = MakeToken({{Field::kId, std::string(token.id())},
-                              {Field::kUserName, "shared"}});
+    Token rename = MakeToken(
+        {{Field::kId, std::string(token.id())}, {Field::kUserName, "shared"}});
     ASSERT_TRUE(store_->SaveToken(rename).ok());
   }
-  Token other = MakeToken({{Field::kUserName, "other"},
-                           {Field::kAccessToken, "o"}});
+  Token other =
+      MakeToken({{Field::kUserName, "other"}, {Field::kAccessToken, "o"}});
   ASSERT_TRUE(store_->SaveToken(other).ok());
   auto deleted = store_->DeleteUserTokens("shared");
   ASSERT_TRUE(deleted.ok());
@@ -257,8 +257,8 @@ TEST_F(SaveTokenTest, PurgeExpiredDeletesOldestInBatches) {
                              {Field::kExpiryTime, std::to_string(1000 + i)}});
     ASSERT_TRUE(store_->SaveToken(token).ok());
   }
-  Token no_expiry = MakeToken({{Field::kAccessToken, "n"},
-                               {Field::kExpiryTime, "soon"}});
+  Token no_expiry =
+      MakeToken({{Field::kAccessToken, "n"}, {Field::kExpiryTime, "soon"}});
   ASSERT_TRUE(store_->SaveToken(no_expiry).ok());
   auto first = store_->PurgeExpired(1005, 3);
   ASSERT_TRUE(first.ok());

@@ -38,20 +38,34 @@ enum class Code : int {
 // Short upper-case name of a code, e.g. "NOT_FOUND".
 constexpr std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NOT_FOUND";
-    case Code::kInvalidArgument: return "INVALID_ARGUMENT";
-    case Code::kConflict: return "CONFLICT";
-    case Code::kWrongKey: return "WRONG_KEY";
-    case Code::kCorrupt: return "CORRUPT";
-    case Code::kVersion: return "VERSION";
-    case Code::kMapFull: return "MAP_FULL";
-    case Code::kReadersFull: return "READERS_FULL";
-    case Code::kIoFatal: return "IO_FATAL";
-    case Code::kLeaseHeld: return "LEASE_HELD";
-    case Code::kUsedAfterFork: return "USED_AFTER_FORK";
-    case Code::kUnsupportedFs: return "UNSUPPORTED_FS";
-    case Code::kInternal: return "INTERNAL";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NOT_FOUND";
+    case Code::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case Code::kConflict:
+      return "CONFLICT";
+    case Code::kWrongKey:
+      return "WRONG_KEY";
+    case Code::kCorrupt:
+      return "CORRUPT";
+    case Code::kVersion:
+      return "VERSION";
+    case Code::kMapFull:
+      return "MAP_FULL";
+    case Code::kReadersFull:
+      return "READERS_FULL";
+    case Code::kIoFatal:
+      return "IO_FATAL";
+    case Code::kLeaseHeld:
+      return "LEASE_HELD";
+    case Code::kUsedAfterFork:
+      return "USED_AFTER_FORK";
+    case Code::kUnsupportedFs:
+      return "UNSUPPORTED_FS";
+    case Code::kInternal:
+      return "INTERNAL";
   }
   return "UNKNOWN";
 }
@@ -94,7 +108,7 @@ inline Status Internal(std::string m) { return {Code::kInternal, m}; }
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : state_(std::move(value)) {}         // NOLINT: implicit
   Result(Status status) : state_(std::move(status)) {}  // NOLINT: implicit
 
   bool ok() const { return std::holds_alternative<T>(state_); }

@@ -39,9 +39,9 @@ inline constexpr size_t kFieldCount = 10;
 
 // Every field in column order, for loops.
 inline constexpr std::array<Field, kFieldCount> kAllFields = {
-    Field::kId,           Field::kUserName,    Field::kClientId,
+    Field::kId,           Field::kUserName,     Field::kClientId,
     Field::kClientSecret, Field::kRefreshToken, Field::kAccessToken,
-    Field::kGrantToken,   Field::kExpiryTime,  Field::kRedirectUrl,
+    Field::kGrantToken,   Field::kExpiryTime,   Field::kRedirectUrl,
     Field::kApiDomain};
 
 // Limits of DESIGN §2, enforced by ValidateToken.

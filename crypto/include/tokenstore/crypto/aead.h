@@ -21,6 +21,16 @@ inline constexpr size_t kNonceSize = 24;
 inline constexpr size_t kTagSize = 16;
 inline constexpr size_t kSealOverhead = kNonceSize + kTagSize;
 
+// Seals `plaintext` as it is (the caller pads it) under `key` bound to
+// `ad`, appending nonce, ciphertext and tag to `out`. INTERNAL on failure.
+Status Seal(const SecretKey& key, std::string_view ad,
+            std::string_view plaintext, std::string* out);
+
+// Opens a value made by Seal into `plain` (replacing its contents).
+// CORRUPT when it does not authenticate.
+Status Open(const SecretKey& key, std::string_view ad, std::string_view sealed,
+            SecretString* plain);
+
 // Pads `plaintext` to a multiple of `block` bytes (ISO/IEC 7816-4, as
 // sodium_pad does), seals it under `key` bound to `ad`, and appends the
 // result to `out`. REQUIRES: block > 0. INTERNAL on a libsodium failure.

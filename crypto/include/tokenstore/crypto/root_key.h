@@ -32,8 +32,8 @@ Result<SecretKey> CreateKeyFile(const std::string& path);
 // Argon2id cost parameters; stored in the store beside a random salt.
 struct PassphraseParams {
   static constexpr size_t kSaltSize = 16;
-  std::string salt;           // kSaltSize bytes.
-  uint64_t ops_limit = 3;     // libsodium's "moderate" time cost.
+  std::string salt;                 // kSaltSize bytes.
+  uint64_t ops_limit = 3;           // libsodium's "moderate" time cost.
   uint64_t mem_limit = 1ull << 28;  // 256 MiB.
 
   // Fresh random salt and default costs.

@@ -42,14 +42,15 @@ struct WipingAllocator {
     std::allocator<T>().deallocate(p, n);
   }
   template <typename U>
-  bool operator==(const WipingAllocator<U>&) const { return true; }
+  bool operator==(const WipingAllocator<U>&) const {
+    return true;
+  }
 };
 
 // Bytes that may hold a secret. The destructor wipes the inline buffer of
 // short strings too.
-class SecretString
-    : public std::basic_string<char, std::char_traits<char>,
-                               WipingAllocator<char>> {
+class SecretString : public std::basic_string<char, std::char_traits<char>,
+                                              WipingAllocator<char>> {
  public:
   using Base =
       std::basic_string<char, std::char_traits<char>, WipingAllocator<char>>;
