@@ -56,8 +56,9 @@ std::optional<std::string> LineReader::Next(std::chrono::milliseconds timeout) {
 }
 
 std::vector<std::string> LineReader::Drain() {
-  while (Fill(1000)) {
-  }
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!eof_ && std::chrono::steady_clock::now() < deadline) Fill(1000);
   std::vector<std::string> lines;
   size_t end = 0;
   while ((end = buffer_.find('\n')) != std::string::npos) {

@@ -26,8 +26,8 @@ class LineReader {
   explicit LineReader(int fd) : fd_(fd) {}
   // The next line, or nullopt at end of file or after `timeout`.
   std::optional<std::string> Next(std::chrono::milliseconds timeout);
-  // Every line still buffered or readable without blocking until EOF
-  // (use after the writer is dead).
+  // Every line until end of file (all writers gone), waiting at most
+  // two minutes.
   std::vector<std::string> Drain();
 
  private:

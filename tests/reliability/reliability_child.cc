@@ -63,6 +63,12 @@ std::unique_ptr<Store> OpenStore(const std::string& dir,
   options.path = dir;
   options.root_key.key_env = "TKS_REL_KEY";
   options.max_readers = max_readers;
+  // TKS_REL_NOSYNC=1: no flushes, for tests about the map, not durability.
+  const char* nosync = std::getenv("TKS_REL_NOSYNC");
+  if (nosync != nullptr && std::string(nosync) == "1") {
+    options.durability = tks::Durability::kNoSync;
+  }
+  options.initial_map_size = size_t{1} << 20;
   auto store = Store::Open(options);
   if (!store.ok()) Die("open: " + store.status().ToString());
   return std::move(store.value());
