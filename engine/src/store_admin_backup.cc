@@ -37,10 +37,13 @@ Status BackupStore(const Store& store, const std::string& dest_dir) {
   TKS_RETURN_IF_ERROR(impl.CheckFork());
   TKS_RETURN_IF_ERROR(PrepareEmptyDirectory(dest_dir));
 
-  // Step 2: LMDB's consistent copy, compacted, from a read snapshot.
-  Status copied = lmdb::ToStatus(
-      mdb_env_copy2(impl.env(), dest_dir.c_str(), MDB_CP_COMPACT),
-      "backup to " + dest_dir);
+  // Step 2: LMDB's consistent copy, compacted, from a read snapshot;
+  // inside Read so this process cannot resize the map meanwhile.
+  Status copied = impl.Read([&](MDB_txn*) {
+    return lmdb::ToStatus(
+        mdb_env_copy2(impl.env(), dest_dir.c_str(), MDB_CP_COMPACT),
+        "backup to " + dest_dir);
+  });
 
   // Step 3: the copy is as private as the store; remove it on failure.
   const std::string data = dest_dir + "/data.mdb";

@@ -401,6 +401,56 @@ TEST_F(OperatorTest, PassphraseStoreOpensOnlyWithItsPassphrase) {
   EXPECT_EQ(Run({"stats", "--store", store, "--passphrase"}, "").exit_code, 2);
 }
 
+TEST_F(OperatorTest, BatchedImportResumesAfterAFailedBatch) {
+  // A store already holding access token A-25; the source's line 26 has it.
+  const std::string header =
+      "id,user_name,client_id,client_secret,refresh_token,access_token,"
+      "grant_token,expiry_time,redirect_uri,api_domain\n";
+  const std::string held = dir_.Sub("held.txt");
+  std::ofstream(held) << header << "500,,,,,A-25,,,,\n";
+  ASSERT_EQ(OnStore({"import", held}).exit_code, 0);
+  auto source = [&](const std::string& token25) {
+    std::string text = header;
+    for (int i = 1; i <= 30; ++i) {
+      text += std::to_string(i) + ",u" + std::to_string(i) + "@x.com:1,,,R-" +
+              std::to_string(i) + "," +
+              (i == 25 ? token25 : "A-" + std::to_string(i)) + ",,,,\n";
+    }
+    return text;
+  };
+  const std::string file = dir_.Sub("batched.txt");
+  std::ofstream(file, std::ios::trunc) << source("A-25");
+
+  // Batches of 10: the third fails, naming the line and what went in.
+  CliRun failed = OnStore({"import", "--batch", "10", file});
+  EXPECT_EQ(failed.exit_code, 3);
+  EXPECT_NE(failed.err.find("line 26: access_token already belongs"),
+            std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("the 20 records before its batch were imported"),
+            std::string::npos);
+  EXPECT_EQ(RecordCount(), 21u);
+
+  // Fixed source, --resume: the first 20 are recognised and skipped.
+  std::ofstream(file, std::ios::trunc) << source("A-25-new");
+  CliRun resumed = OnStore({"import", "--batch", "10", "--resume", file});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("imported 10 records"), std::string::npos)
+      << resumed.out;
+  EXPECT_NE(resumed.out.find("20 already imported"), std::string::npos);
+  EXPECT_EQ(RecordCount(), 31u);
+  EXPECT_EQ(OnStore({"verify"}).exit_code, 0);
+
+  // A row whose id is there with other fields is no resume: it fails.
+  std::ofstream(file, std::ios::trunc) << source("A-25-other");
+  CliRun clash = OnStore({"import", "--batch", "10", "--resume", file});
+  EXPECT_EQ(clash.exit_code, 3);
+  EXPECT_NE(clash.err.find("line 26: record id '25' already exists"),
+            std::string::npos)
+      << clash.err;
+  EXPECT_EQ(RecordCount(), 31u);
+}
+
 TEST_F(OperatorTest, EveryCommandHasHelp) {
   for (const char* command : {"init", "import", "export", "find", "get", "list",
                               "delete", "delete-user", "purge-expired", "stats",

@@ -166,6 +166,46 @@ TEST_F(StoreAdminTest, BackupIsAPrivateCopyThatOpensWithTheSameKey) {
   EXPECT_EQ(BackupStore(*store_, backup).code(), Code::kInvalidArgument);
 }
 
+TEST_F(StoreAdminTest, BackupsTakenWhileAnotherProcessWritesAreWhole) {
+  // A child inserts 300 records, one commit each, while backups are made.
+  int started[2];
+  ASSERT_EQ(::pipe(started), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(started[0]);
+    auto writer = Store::Open(TestOptions(dir_.Sub("store")));
+    char byte = writer.ok() ? 'y' : 'n';
+    (void)!::write(started[1], &byte, 1);
+    for (int i = 0; writer.ok() && i < 300; ++i) {
+      Token token = MakeToken(
+          {{Field::kAccessToken, "concurrent-access-" + std::to_string(i)}});
+      if (!(*writer)->SaveToken(token).ok()) ::_exit(1);
+    }
+    ::_exit(writer.ok() ? 0 : 1);
+  }
+  ::close(started[1]);
+  char byte = 0;
+  ASSERT_EQ(::read(started[0], &byte, 1), 1);
+  ASSERT_EQ(byte, 'y');
+
+  // Each copy opens, verifies clean, and holds a prefix of the inserts.
+  for (int round = 0; round < 3; ++round) {
+    const std::string backup = dir_.Sub("live" + std::to_string(round));
+    ASSERT_TRUE(BackupStore(*store_, backup).ok());
+    auto copy = OpenOrDie(TestOptions(backup));
+    ASSERT_NE(copy, nullptr);
+    auto report = VerifyStore(*copy);
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->clean()) << report->problems.front();
+    EXPECT_GE(report->records_checked, 24u);
+    EXPECT_LE(report->records_checked, 324u);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ::close(started[0]);
+}
+
 TEST_F(StoreAdminTest, RootKeyRotationChangesWhichKeyOpens) {
   auto new_key = crypto::SecretKey::FromBytes(std::string(32, 'n'));
   ASSERT_TRUE(new_key.ok());
