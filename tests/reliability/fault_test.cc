@@ -74,7 +74,9 @@ TEST(FaultTest, InjectedIoErrorsSurfaceAndPoisonTheHandle) {
     {
       ChildProcess child(
           {"fault", path, "400"},
-          {"LD_PRELOAD=" TKS_FAULT_SHIM, "TKS_FAULT_OP=" + fault.op,
+          {"LD_PRELOAD=" TKS_FAULT_SHIM,
+           // Under AddressSanitizer the shim is loaded before the runtime.
+           "ASAN_OPTIONS=verify_asan_link_order=0", "TKS_FAULT_OP=" + fault.op,
            "TKS_FAULT_ERRNO=" + fault.error,
            "TKS_FAULT_AFTER=" + std::to_string(fault.after),
            std::string("TKS_FAULT_ONCE=") + (fault.once ? "1" : "0")});
