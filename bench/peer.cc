@@ -2,9 +2,17 @@
 
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 
+#include "peers/peer_factories.h"
+
 namespace tks::bench {
+
+size_t ServerPeerCap() {
+  const char* cap = std::getenv("TKS_BENCH_SERVER_MAX");
+  return cap == nullptr ? 100000 : std::strtoull(cap, nullptr, 10);
+}
 
 Status Session::SaveIf(Record&, uint64_t) {
   return InvalidArgument("this store offers no save_token_if");

@@ -26,6 +26,10 @@ std::unique_ptr<Peer> NewSqliteSdkPeer();
 std::unique_ptr<Peer> NewCsvFilePeer();
 // The SDK's in-process list, scanned linearly.
 std::unique_ptr<Peer> NewListPeer();
+// The largest data set a server peer (Redis, PostgreSQL) is run with:
+// $TKS_BENCH_SERVER_MAX, 100000 by default.
+size_t ServerPeerCap();
+
 // Redis on 127.0.0.1 (TKS_BENCH_REDIS_PORT); nullptr when unreachable.
 std::unique_ptr<Peer> NewRedisPeer();
 // PostgreSQL on 127.0.0.1 (TKS_BENCH_PG_CONNINFO); nullptr when
