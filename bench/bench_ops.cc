@@ -241,6 +241,13 @@ void BM_Load(State& state, const PeerSpec* spec, size_t n) {
     state.SetIterationTime((*fixture)->load_seconds);
   }
   state.SetItemsProcessed(static_cast<int64_t>(n));
+  const Peer::Footprint footprint = (*fixture)->peer->footprint();
+  if (footprint.bytes_per_record > 0) {
+    state.counters["bytes_per_record"] = footprint.bytes_per_record;
+  }
+  if (footprint.value_bytes > 0) {
+    state.counters["value_bytes"] = footprint.value_bytes;
+  }
 }
 
 // --- Registration. ---

@@ -72,6 +72,14 @@ class Peer {
   // peers use their fastest bulk path.
   virtual Status Load(std::span<const Record> records) = 0;
   virtual Result<std::unique_ptr<Session>> NewSession() = 0;
+
+  // Space used after Load: bytes per record of the whole store, and of
+  // one stored record value alone; 0 when the peer cannot tell.
+  struct Footprint {
+    double bytes_per_record = 0;
+    double value_bytes = 0;
+  };
+  virtual Footprint footprint() const { return {}; }
 };
 
 // A private directory for a peer's files, removed with its contents.

@@ -142,6 +142,25 @@ class LmdbLayoutPeer : public Peer {
     return session;
   }
 
+  Footprint footprint() const override {
+    Footprint footprint;
+    MDB_envinfo info{};
+    MDB_stat stat{};
+    if (records_ > 0 && mdb_env_info(env_, &info) == MDB_SUCCESS &&
+        mdb_env_stat(env_, &stat) == MDB_SUCCESS) {
+      footprint.bytes_per_record =
+          static_cast<double>((info.me_last_pgno + 1) * stat.ms_psize) /
+          static_cast<double>(records_);
+      footprint.value_bytes =
+          static_cast<double>(value_bytes_) / static_cast<double>(records_);
+    }
+    return footprint;
+  }
+  void CountValue(size_t bytes) {
+    ++records_;
+    value_bytes_ += bytes;
+  }
+
   MDB_env* env() const { return env_; }
   const Dbs& dbs() const { return dbs_; }
   const LayoutCodec& codec() const { return *codec_; }
@@ -154,6 +173,9 @@ class LmdbLayoutPeer : public Peer {
   ScratchDir dir_;
   MDB_env* env_ = nullptr;
   Dbs dbs_{};
+  // Records loaded and the bytes of their values.
+  size_t records_ = 0;
+  size_t value_bytes_ = 0;
 };
 
 Status LmdbLayoutPeer::OpenEnv() {
@@ -199,6 +221,9 @@ Status LmdbLayoutPeer::Load(std::span<const Record> records) {
       Record record = records[i];
       record.generation = 1;
       TKS_RETURN_IF_ERROR(session.InsertAt(txn.get(), i + 1, record));
+      std::string value;
+      TKS_RETURN_IF_ERROR(codec_->Encode(i + 1, record, &value));
+      CountValue(value.size());
     }
     const std::string next = BigEndian(records.size() + 1);
     TKS_RETURN_IF_ERROR(

@@ -2,6 +2,7 @@
 // user and the expiry, prepared statements kept per connection, WAL with
 // full sync (one row per commit).
 #include <array>
+#include <filesystem>
 #include <string>
 
 #include "peers/peer_factories.h"
@@ -245,6 +246,7 @@ class SqliteIndexedPeer : public Peer {
       }
       TKS_RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
     }
+    records_ = records.size();
     return sqlite::Exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
@@ -252,9 +254,21 @@ class SqliteIndexedPeer : public Peer {
     return SqliteIndexedSession::Open(Path());
   }
 
+  Footprint footprint() const override {
+    Footprint footprint;
+    std::error_code error;
+    const auto size = std::filesystem::file_size(Path(), error);
+    if (!error && records_ > 0) {
+      footprint.bytes_per_record =
+          static_cast<double>(size) / static_cast<double>(records_);
+    }
+    return footprint;
+  }
+
  private:
   std::string Path() const { return dir_.path() + "/tokens.db"; }
   ScratchDir dir_;
+  size_t records_ = 0;
 };
 
 }  // namespace
