@@ -148,4 +148,30 @@ int tks_options_set_map_size(tks_options* options, uint64_t initial_bytes,
   }
 }
 
+int tks_options_set_log(tks_options* options, tks_log_fn log, void* context) {
+  try {
+    // Step 1: NULL turns logging off.
+    if (options == nullptr) return TKS_INVALID_ARGUMENT;
+    if (log == nullptr) {
+      options->options.log = nullptr;
+      return TKS_OK;
+    }
+
+    // Step 2: a sink that hands the host a NUL-terminated copy and never
+    // lets an exception (out of memory) reach the engine.
+    options->options.log = [log, context](tks::LogLevel level,
+                                          std::string_view message) {
+      try {
+        const std::string text(message);
+        log(context, static_cast<int>(level), text.c_str(), text.size());
+      } catch (...) {
+        // Out of memory while logging: the event is dropped.
+      }
+    };
+    return TKS_OK;
+  } catch (...) {
+    return tks::api::CaughtException(nullptr);
+  }
+}
+
 }  // extern "C"

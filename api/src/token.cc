@@ -88,6 +88,56 @@ int tks_token_field_clear(tks_token* token, int field) {
   }
 }
 
+int tks_token_fields_get(const tks_token* token,
+                         const void* data[TKS_FIELD_COUNT],
+                         size_t length[TKS_FIELD_COUNT]) {
+  try {
+    if (token == nullptr || data == nullptr || length == nullptr) {
+      return TKS_INVALID_ARGUMENT;
+    }
+    for (tks::Field field : tks::kAllFields) {
+      const size_t i = static_cast<size_t>(field);
+      const tks::Token::Value& value = token->token.get(field);
+      data[i] = value ? value->data() : nullptr;
+      length[i] = value ? value->size() : 0;
+    }
+    return TKS_OK;
+  } catch (...) {
+    return tks::api::CaughtException(nullptr);
+  }
+}
+
+int tks_token_fields_set(tks_token* token,
+                         const void* const data[TKS_FIELD_COUNT],
+                         const size_t length[TKS_FIELD_COUNT]) {
+  try {
+    // Step 1: build the new fields on a copy, checking each value.
+    if (token == nullptr || data == nullptr || length == nullptr) {
+      return TKS_INVALID_ARGUMENT;
+    }
+    tks::Token updated = token->token;
+    for (tks::Field field : tks::kAllFields) {
+      const size_t i = static_cast<size_t>(field);
+      if (data[i] == nullptr) {
+        updated.clear(field);
+        continue;
+      }
+      const std::string_view value(static_cast<const char*>(data[i]),
+                                   length[i]);
+      if (!tks::api::CheckFieldValue(field, value).ok()) {
+        return TKS_INVALID_ARGUMENT;
+      }
+      updated.set(field, value);
+    }
+
+    // Step 2: all values passed: replace them at once.
+    token->token = std::move(updated);
+    return TKS_OK;
+  } catch (...) {
+    return tks::api::CaughtException(nullptr);
+  }
+}
+
 const char* tks_token_id(const tks_token* token) {
   try {
     if (token == nullptr || !token->token.has_id()) return nullptr;

@@ -19,6 +19,8 @@ static_assert(TKS_USED_AFTER_FORK ==
 static_assert(TKS_UNSUPPORTED_FS ==
               static_cast<int>(tks::Code::kUnsupportedFs));
 static_assert(TKS_INTERNAL == static_cast<int>(tks::Code::kInternal));
+static_assert(TKS_LOG_DEBUG == static_cast<int>(tks::LogLevel::kDebug));
+static_assert(TKS_LOG_ERROR == static_cast<int>(tks::LogLevel::kError));
 static_assert(TKS_FIELD_API_DOMAIN == static_cast<int>(tks::Field::kApiDomain));
 static_assert(TKS_FIELD_COUNT == tks::kFieldCount);
 static_assert(TKS_MAX_ID_BYTES == tks::kMaxIdBytes);

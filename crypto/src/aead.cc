@@ -1,8 +1,48 @@
 #include "tokenstore/crypto/aead.h"
 
+#include <pthread.h>
 #include <sodium.h>
 
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
 namespace tks::crypto {
+namespace {
+
+// Bumped in every child after fork(), so a child never reuses nonces
+// left in its parent's pool.
+std::atomic<uint64_t> g_forks{0};
+
+uint64_t ForkCount() {
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    pthread_atfork(nullptr, nullptr, [] { g_forks.fetch_add(1); });
+  });
+  return g_forks.load(std::memory_order_relaxed);
+}
+
+// Fills `nonce` with random bytes from a per-thread pool that is refilled
+// from the OS generator a few kilobytes at a time, so sealing many values
+// does not cost one getrandom() system call each. Random 24-byte nonces
+// never repeat in practice (XChaCha20 is designed for this); the pool is
+// dropped after fork() and each nonce is wiped from it once handed out.
+void RandomNonce(unsigned char* nonce) {
+  thread_local unsigned char pool[kNonceSize * 170];
+  thread_local size_t used = sizeof pool;
+  thread_local uint64_t pool_forks = 0;
+  const uint64_t forks = ForkCount();
+  if (used + kNonceSize > sizeof pool || pool_forks != forks) {
+    randombytes_buf(pool, sizeof pool);
+    used = 0;
+    pool_forks = forks;
+  }
+  std::memcpy(nonce, pool + used, kNonceSize);
+  sodium_memzero(pool + used, kNonceSize);
+  used += kNonceSize;
+}
+
+}  // namespace
 
 Status Seal(const SecretKey& key, std::string_view ad,
             std::string_view plaintext, std::string* out) {
@@ -12,7 +52,7 @@ Status Seal(const SecretKey& key, std::string_view ad,
   auto* nonce = reinterpret_cast<unsigned char*>(out->data() + start);
 
   // Step 2: a fresh random nonce, then encrypt behind it.
-  randombytes_buf(nonce, kNonceSize);
+  RandomNonce(nonce);
   unsigned long long sealed_size = 0;
   const int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(
       nonce + kNonceSize, &sealed_size,

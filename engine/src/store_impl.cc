@@ -161,6 +161,21 @@ Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {
   return queue_.Submit(fn, options_.max_group_size);
 }
 
+Status Store::Impl::SyncCommitted() {
+  // Only the fully durable mode defers the meta flush to here.
+  if (options_.durability != Durability::kFull || ephemeral_) {
+    return Status::Ok();
+  }
+  const int rc = mdb_env_sync(env_, 1);
+  if (rc == MDB_SUCCESS) return Status::Ok();
+
+  // A failed flush is never retried into a success: fail the handle.
+  failure_ = std::string("sync: ") + mdb_strerror(rc);
+  failed_.store(true);
+  Log(LogLevel::kError, "sync failed: " + failure_);
+  return {Code::kIoFatal, "sync failed (" + failure_ + "); reopen the store"};
+}
+
 void Store::Impl::CommitGroup(std::vector<WriteQueue::Request*>& group) {
   std::vector<WriteQueue::Request*> pending = group;
   while (!pending.empty() && !TryCommitGroup(pending)) {

@@ -65,6 +65,11 @@ class Store::Impl {
   // Runs a group of queued write steps in one transaction (WriteQueue).
   void CommitGroup(std::vector<WriteQueue::Request*>& group);
 
+  // In Durability::kFull, flushes what earlier commits left unflushed
+  // (their meta page); a no-op in the other modes. IO_FATAL (and a failed
+  // handle) when the flush fails.
+  Status SyncCommitted();
+
   // USED_AFTER_FORK in a forked child.
   Status CheckFork() const;
 

@@ -64,7 +64,10 @@ unsigned EnvFlags(const Options& options, bool ephemeral) {
   unsigned flags = MDB_NOTLS;
   Durability durability = options.durability;
   if (ephemeral) durability = Durability::kNoSync;
-  if (durability == Durability::kNoMetaSync) flags |= MDB_NOMETASYNC;
+  // kFull also commits without the meta flush: each group's writers
+  // flush it (SyncCommitted) after the writer lock is released, so the
+  // next group commits meanwhile. A save still returns only when durable.
+  if (durability != Durability::kNoSync) flags |= MDB_NOMETASYNC;
   if (durability == Durability::kNoSync) flags |= MDB_NOSYNC;
   return flags;
 }
@@ -318,6 +321,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   TKS_RETURN_IF_ERROR(OpenEnvironment(*impl));
   Status opened = OpenOrCreate(*impl);
   if (!opened.ok()) return opened;
+  TKS_RETURN_IF_ERROR(impl->SyncCommitted());
 
   // Step 3: ready for reads from any thread.
   impl->instance_id_ = g_next_instance.fetch_add(1);

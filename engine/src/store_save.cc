@@ -1,6 +1,7 @@
 // The save calls: SaveToken, SaveTokenIf, SaveTokens, InsertTokensWithIds.
 #include <vector>
 
+#include "bulk_insert.h"
 #include "save.h"
 #include "store_impl.h"
 
@@ -22,6 +23,9 @@ Status SaveBatch(Store::Impl& impl, std::span<Token> batch, save::Mode mode) {
   // aborts the shared transaction, so the batch lands whole or not at all.
   std::vector<save::Outcome> outcomes(batch.size());
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) {
+    if (mode == save::Mode::kInsertWithId) {
+      return bulk::InsertAll(ctx, impl, batch, &outcomes);
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       Status saved =
           save::Apply(ctx, impl, batch[i], mode, std::nullopt, &outcomes[i]);

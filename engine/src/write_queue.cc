@@ -10,7 +10,10 @@ Status WriteQueue::Submit(const Step& step, size_t max_group) {
   request.step = &step;
   std::unique_lock lock(mu_);
   queue_.push_back(&request);
-  while (!request.done && queue_.front() != &request) request.cv.wait(lock);
+  // (A request whose group is being flushed has left the queue already.)
+  while (!request.done && (queue_.empty() || queue_.front() != &request)) {
+    request.cv.wait(lock);
+  }
   if (request.done) return request.status;
 
   // Step 2: lead: take what is queued, commit it without the lock.
@@ -23,14 +26,20 @@ Status WriteQueue::Submit(const Step& step, size_t max_group) {
   impl_.CommitGroup(group);
   lock.lock();
 
-  // Step 3: hand out results and wake the next leader.
-  for (size_t i = 0; i < group.size(); ++i) {
-    Request* done = queue_.front();
-    queue_.pop_front();
+  // Step 3: leave the queue and wake the next leader, who commits the
+  // next group while this one's commit is flushed.
+  for (size_t i = 0; i < group.size(); ++i) queue_.pop_front();
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  lock.unlock();
+  const Status synced = impl_.SyncCommitted();
+  lock.lock();
+
+  // Step 4: hand out results once they are durable.
+  for (Request* done : group) {
+    if (done->status.ok() && !synced.ok()) done->status = synced;
     done->done = true;
     if (done != &request) done->cv.notify_one();
   }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
   return request.status;
 }
 

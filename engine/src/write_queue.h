@@ -1,6 +1,9 @@
 // Group commit: concurrent writers queue their steps; the writer at the
 // head of the queue runs every queued step in one transaction and one
-// sync, then hands each writer its own result.
+// sync, then hands each writer its own result. In Durability::kFull the
+// meta page of a group's commit is flushed after the group has left the
+// queue, so the next group commits while the previous one is flushed;
+// every writer still gets its result only once its commit is durable.
 #ifndef TOKENSTORE_ENGINE_WRITE_QUEUE_H_
 #define TOKENSTORE_ENGINE_WRITE_QUEUE_H_
 

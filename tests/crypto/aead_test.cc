@@ -1,6 +1,8 @@
 #include "tokenstore/crypto/aead.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -41,6 +43,34 @@ TEST(AeadTest, TwoSealsOfSameValueDiffer) {
   ASSERT_TRUE(SealPadded(*key, "", "same", 16, &a).ok());
   ASSERT_TRUE(SealPadded(*key, "", "same", 16, &b).ok());
   EXPECT_NE(a, b);
+}
+
+TEST(AeadTest, ForkedChildNeverReusesTheParentsNextNonce) {
+  // Nonces come from a per-thread pool; a child must not inherit it.
+  auto key = SecretKey::Random();
+  ASSERT_TRUE(key.ok());
+  std::string warm;
+  ASSERT_TRUE(Seal(*key, "", "x", &warm).ok());
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string sealed;
+    const bool ok = Seal(*key, "", "x", &sealed).ok();
+    const ssize_t n = ::write(fds[1], sealed.data(), kNonceSize);
+    ::_exit(ok && n == static_cast<ssize_t>(kNonceSize) ? 0 : 1);
+  }
+  std::string parent;
+  ASSERT_TRUE(Seal(*key, "", "x", &parent).ok());
+  std::string child(kNonceSize, '\0');
+  ASSERT_EQ(::read(fds[0], child.data(), kNonceSize),
+            static_cast<ssize_t>(kNonceSize));
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_NE(child, parent.substr(0, kNonceSize));
 }
 
 TEST(BlindIndexTest, SubkeysSeparateFieldsAndKeysSeparateStores) {

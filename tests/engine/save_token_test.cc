@@ -231,6 +231,52 @@ TEST_F(SaveTokenTest, InsertWithIdsKeepsIdsAndMovesCounterPast) {
   EXPECT_EQ(store_->InsertTokensWithIds(again).code(), Code::kConflict);
 }
 
+TEST_F(SaveTokenTest, InsertWithIdsRefusesATokenTwiceInTheBatch) {
+  std::vector<Token> batch = {
+      MakeToken({{Field::kId, "1"}, {Field::kRefreshToken, "same"}}),
+      MakeToken({{Field::kId, "2"}, {Field::kRefreshToken, "other"}}),
+      MakeToken({{Field::kId, "3"}, {Field::kRefreshToken, "same"}})};
+  Status status = store_->InsertTokensWithIds(batch);
+  EXPECT_EQ(status.code(), Code::kConflict);
+  EXPECT_NE(status.message().find("refresh_token"), std::string::npos);
+  EXPECT_EQ(Count(), 0u);
+}
+
+TEST_F(SaveTokenTest, InsertWithIdsIntoAFilledStoreIsFoundByEveryPath) {
+  // The first batch is appended; the second interleaves with it.
+  for (int round = 0; round < 2; ++round) {
+    std::vector<Token> batch;
+    for (int i = 0; i < 300; ++i) {
+      const std::string n = std::to_string(round * 1000 + i);
+      batch.push_back(MakeToken({{Field::kUserName, "user-" + n},
+                                 {Field::kRefreshToken, "r-" + n},
+                                 {Field::kAccessToken, "a-" + n},
+                                 {Field::kGrantToken, "g-" + n},
+                                 {Field::kExpiryTime, n}}));
+    }
+    ASSERT_TRUE(store_->InsertTokensWithIds(batch).ok());
+  }
+  for (int n : {0, 299, 1000, 1299}) {
+    const std::string s = std::to_string(n);
+    for (const Token& query :
+         {MakeToken({{Field::kUserName, "user-" + s}}),
+          MakeToken({{Field::kAccessToken, "a-" + s}}),
+          MakeToken({{Field::kGrantToken, "g-" + s},
+                     {Field::kClientId, "c"},
+                     {Field::kClientSecret, "s"}}),
+          MakeToken({{Field::kRefreshToken, "r-" + s},
+                     {Field::kClientId, "c"},
+                     {Field::kClientSecret, "s"}})}) {
+      auto found = store_->FindToken(query);
+      ASSERT_TRUE(found.ok() && found.value()) << s;
+      EXPECT_EQ((*found)->view(Field::kRefreshToken), "r-" + s);
+    }
+  }
+  auto purged = store_->PurgeExpired(1000, 1000);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(purged.value(), 300u);
+}
+
 TEST_F(SaveTokenTest, DeleteUserTokensRemovesEveryRecordOfTheUser) {
   for (const char* access : {"a1", "a2", "a3"}) {
     Token token =

@@ -1,7 +1,9 @@
 // RunTks: picks the command and prints the overall help.
+#include <algorithm>
 #include <ostream>
 
 #include "commands.h"
+#include "passphrase_input.h"
 #include "tokenstore/crypto/secret.h"
 
 namespace tks::tools {
@@ -15,12 +17,19 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"init", CmdInit, "create a store and its root key file"},
-    {"import", CmdImport, "import an SDK token file (CSV), keeping ids"},
+    {"import", CmdImport, "import an SDK token file or SQLite table"},
+    {"export", CmdExport, "export to an SDK token file or SQLite table"},
     {"find", CmdFind, "find a record by user/access/refresh/grant/id"},
     {"get", CmdGet, "show the record with an id"},
     {"list", CmdList, "list every record, in insertion order"},
     {"delete", CmdDelete, "delete the record with an id"},
+    {"delete-user", CmdDeleteUser, "delete every record of a user (stdin)"},
+    {"purge-expired", CmdPurgeExpired, "delete records expired before a time"},
     {"stats", CmdStats, "record count, index sizes, file and map use"},
+    {"verify", CmdVerify, "check every record and index entry"},
+    {"backup", CmdBackup, "consistent compact copy of the store"},
+    {"restore", CmdRestore, "new store from a backup, verified"},
+    {"rotate-key", CmdRotateKey, "new root, data or index key"},
 };
 
 void PrintHelp(std::ostream& out) {
@@ -33,7 +42,7 @@ void PrintHelp(std::ostream& out) {
          "commands:\n";
   for (const Command& command : kCommands) {
     std::string name(command.name);
-    name.resize(10, ' ');
+    name.resize(15, ' ');
     out << "  " << name << command.summary << "\n";
   }
   out << "\n"
@@ -68,7 +77,18 @@ int RunTks(std::span<const std::string> args, CliIo io) {
     return args.empty() ? kExitUsage : kExitOk;
   }
 
-  // Step 3: the command.
+  // Step 3: a passphrase comes before the command's own input.
+  const auto end_of_flags = std::find(args.begin(), args.end(), "--");
+  if (std::find(args.begin(), end_of_flags, "--passphrase") != end_of_flags) {
+    auto passphrase = ReadPassphrase(io);
+    if (!passphrase.ok()) {
+      io.err << "tks: " << passphrase.status().ToString() << "\n";
+      return kExitUsage;
+    }
+    io.passphrase = std::move(passphrase.value());
+  }
+
+  // Step 4: the command.
   for (const Command& command : kCommands) {
     if (args[0] == command.name) return command.run(args.subspan(1), io);
   }

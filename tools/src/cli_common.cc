@@ -11,7 +11,7 @@ namespace tks::tools {
 
 FlagSpec StoreFlags(FlagSpec extra) {
   extra.with_value.insert({"store", "key-file", "key-env"});
-  extra.switches.insert("help");
+  extra.switches.insert({"help", "passphrase"});
   return extra;
 }
 
@@ -19,7 +19,10 @@ std::string_view StoreFlagsHelp() {
   return "  --store DIR       the store directory (default: $TKS_STORE)\n"
          "  --key-file FILE   root key file (default: DIR.key, or\n"
          "                    $TKS_ROOT_KEY when that is set)\n"
-         "  --key-env VAR     read the root key (64 hex chars) from $VAR\n";
+         "  --key-env VAR     read the root key (64 hex chars) from $VAR\n"
+         "  --passphrase      derive the root key (Argon2id) from a\n"
+         "                    passphrase: typed at the terminal, or the\n"
+         "                    first line of standard input\n";
 }
 
 Result<std::string> StorePath(const Args& args) {
@@ -39,18 +42,25 @@ std::string DefaultKeyFile(const std::string& store_path) {
   return base + ".key";
 }
 
-Result<RootKeySource> KeySource(const Args& args,
-                                const std::string& store_path) {
+Result<RootKeySource> KeySource(const Args& args, const std::string& store_path,
+                                const CliIo& io) {
   // Step 1: at most one explicit source.
   auto file = args.Value("key-file");
   auto env = args.Value("key-env");
-  if (file && env) {
-    return InvalidArgument("give --key-file or --key-env, not both");
+  const bool passphrase = args.Has("passphrase");
+  if (int{file.has_value()} + int{env.has_value()} + int{passphrase} > 1) {
+    return InvalidArgument(
+        "give one of --key-file, --key-env and --passphrase");
   }
 
   // Step 2: explicit source, then $TKS_ROOT_KEY, then the default file.
   RootKeySource source;
-  if (file) {
+  if (passphrase) {
+    if (io.passphrase == nullptr || io.passphrase->empty()) {
+      return InvalidArgument("no passphrase was given");
+    }
+    source.passphrase = io.passphrase;
+  } else if (file) {
     source.key_file = *file;
   } else if (env) {
     source.key_env = *env;
@@ -62,12 +72,12 @@ Result<RootKeySource> KeySource(const Args& args,
   return source;
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const Args& args) {
+Result<std::unique_ptr<Store>> OpenStore(const Args& args, const CliIo& io) {
   TKS_ASSIGN_OR_RETURN(std::string path, StorePath(args));
   Options options;
   options.path = path;
   options.create_if_missing = false;
-  TKS_ASSIGN_OR_RETURN(options.root_key, KeySource(args, path));
+  TKS_ASSIGN_OR_RETURN(options.root_key, KeySource(args, path, io));
   return Store::Open(options);
 }
 

@@ -24,7 +24,7 @@ namespace tks::tools {
 inline constexpr char kStoreEnv[] = "TKS_STORE";
 inline constexpr char kRootKeyEnv[] = "TKS_ROOT_KEY";
 
-// --store, --key-file, --key-env and --help, plus `extra`.
+// --store, --key-file, --key-env, --passphrase and --help, plus `extra`.
 FlagSpec StoreFlags(FlagSpec extra = {});
 
 // The help lines for the store and key flags, shared by every command.
@@ -37,14 +37,14 @@ Result<std::string> StorePath(const Args& args);
 // ".key" suffix, beside (not inside) the store directory.
 std::string DefaultKeyFile(const std::string& store_path);
 
-// Where the root key comes from: --key-file, else --key-env, else
-// $TKS_ROOT_KEY when set, else DefaultKeyFile. INVALID_ARGUMENT when both
-// flags are given.
-Result<RootKeySource> KeySource(const Args& args,
-                                const std::string& store_path);
+// Where the root key comes from: --passphrase (io.passphrase, read by
+// RunTks), else --key-file, else --key-env, else $TKS_ROOT_KEY when set,
+// else DefaultKeyFile. INVALID_ARGUMENT when several are given.
+Result<RootKeySource> KeySource(const Args& args, const std::string& store_path,
+                                const CliIo& io);
 
 // Opens the existing store the flags name (NOT_FOUND if there is none).
-Result<std::unique_ptr<Store>> OpenStore(const Args& args);
+Result<std::unique_ptr<Store>> OpenStore(const Args& args, const CliIo& io);
 
 // The exit code for a failed status.
 int ExitCodeFor(const Status& status);

@@ -162,7 +162,7 @@ int CmdFind(CommandArgs words, CliIo& io) {
   if (!plan.ok()) return UsageError(io, "find", plan.status().message());
 
   // Step 3: the timed engine call.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "find", store.status());
   auto started = std::chrono::steady_clock::now();
   auto found = RunFind(**store, *plan);

@@ -10,13 +10,17 @@ namespace tks::tools {
 namespace {
 
 constexpr char kHelp[] =
-    "usage: tks init --store DIR [--key-file FILE | --key-env VAR]\n"
+    "usage: tks init --store DIR\n"
+    "                [--key-file FILE | --key-env VAR | --passphrase]\n"
     "\n"
     "Creates a new, empty store in DIR (0700) and a new random root key.\n"
     "The key goes into a new key file (0600, never overwritten): FILE, or\n"
     "DIR.key beside the store by default. Keep the key file out of backups\n"
     "of the store. With --key-env (or $TKS_ROOT_KEY set) the existing key\n"
-    "in that variable is used and no key file is written.\n"
+    "in that variable is used and no key file is written; with\n"
+    "--passphrase the key is derived from a passphrase (Argon2id, with a\n"
+    "random salt kept in the store) and every later command needs\n"
+    "--passphrase too.\n"
     "\n";
 
 bool DirectoryInUse(const std::string& path) {
@@ -41,7 +45,7 @@ int CmdInit(CommandArgs words, CliIo& io) {
   }
   auto path = StorePath(*args);
   if (!path.ok()) return UsageError(io, "init", path.status().message());
-  auto source = KeySource(*args, *path);
+  auto source = KeySource(*args, *path, io);
   if (!source.ok()) return UsageError(io, "init", source.status().message());
 
   // Step 2: never reuse a directory that holds something.
@@ -73,6 +77,8 @@ int CmdInit(CommandArgs words, CliIo& io) {
   io.out << "created store " << *path << "\n";
   if (new_key_file) {
     io.out << "root key file " << source->key_file << " (0600)\n";
+  } else if (source->passphrase != nullptr) {
+    io.out << "root key derived from the passphrase (Argon2id)\n";
   } else {
     io.out << "root key from $" << source->key_env << "\n";
   }

@@ -65,7 +65,7 @@ int CmdGet(CommandArgs words, CliIo& io) {
   const std::string& id = args->positional()[0];
 
   // Step 2: the timed engine call.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "get", store.status());
   const auto started = std::chrono::steady_clock::now();
   auto token = (*store)->FindTokenById(id);
@@ -93,7 +93,7 @@ int CmdList(CommandArgs words, CliIo& io) {
   const bool reveal = args->Has("reveal");
 
   // Step 2: stream the records; a damaged one is reported and skipped.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "list", store.status());
   auto cursor = (*store)->NewCursor();
   size_t count = 0;
@@ -130,7 +130,7 @@ int CmdDelete(CommandArgs words, CliIo& io) {
   const std::string& id = args->positional()[0];
 
   // Step 2: delete.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "delete", store.status());
   Status deleted = (*store)->DeleteToken(id);
   if (!deleted.ok()) return Fail(io, "delete", deleted);

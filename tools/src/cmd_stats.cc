@@ -35,7 +35,7 @@ int CmdStats(CommandArgs words, CliIo& io) {
   }
 
   // Step 2: read the figures.
-  auto store = OpenStore(*args);
+  auto store = OpenStore(*args, io);
   if (!store.ok()) return Fail(io, "stats", store.status());
   auto stats = (*store)->GetStats();
   if (!stats.ok()) return Fail(io, "stats", stats.status());

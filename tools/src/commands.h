@@ -14,11 +14,18 @@ using CommandArgs = std::span<const std::string>;
 
 int CmdInit(CommandArgs args, CliIo& io);
 int CmdImport(CommandArgs args, CliIo& io);
+int CmdExport(CommandArgs args, CliIo& io);
 int CmdFind(CommandArgs args, CliIo& io);
 int CmdGet(CommandArgs args, CliIo& io);
 int CmdList(CommandArgs args, CliIo& io);
 int CmdDelete(CommandArgs args, CliIo& io);
 int CmdStats(CommandArgs args, CliIo& io);
+int CmdVerify(CommandArgs args, CliIo& io);
+int CmdBackup(CommandArgs args, CliIo& io);
+int CmdRestore(CommandArgs args, CliIo& io);
+int CmdPurgeExpired(CommandArgs args, CliIo& io);
+int CmdDeleteUser(CommandArgs args, CliIo& io);
+int CmdRotateKey(CommandArgs args, CliIo& io);
 
 }  // namespace tks::tools
 

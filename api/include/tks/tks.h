@@ -46,7 +46,12 @@
  * handles (options, tokens, iterators, errors) are plain values: one
  * thread at a time each. The functions without a handle argument may be
  * called from any thread. A store must not be used in a child process
- * after fork(): calls there return TKS_USED_AFTER_FORK.
+ * after fork(): calls there return TKS_USED_AFTER_FORK, and
+ * tks_store_close there releases the child's copy without touching the
+ * parent's store.
+ *
+ * Compatibility. libtks.so.N changes N (its SOVERSION) on any ABI break;
+ * within one N, calls and struct fields are only ever added.
  *
  * Common errors. Besides those listed per call, every call on a store may
  * return TKS_USED_AFTER_FORK, TKS_READERS_FULL or TKS_INTERNAL, and every
@@ -186,6 +191,22 @@ TKS_EXPORT int tks_token_field_get(const tks_token* token, int field,
  * unknown field. */
 TKS_EXPORT int tks_token_field_clear(tks_token* token, int field);
 
+/* Reads all ten fields in one call (for bindings, where each call has a
+ * cost): data[i] and length[i] receive what tks_token_field_get gives for
+ * field i. Errors: INVALID_ARGUMENT for a NULL argument. */
+TKS_EXPORT int tks_token_fields_get(const tks_token* token,
+                                    const void* data[TKS_FIELD_COUNT],
+                                    size_t length[TKS_FIELD_COUNT]);
+
+/* Sets all ten fields in one call: field i becomes null when data[i] is
+ * NULL, else a copy of the length[i] bytes at data[i] (a non-NULL pointer
+ * with length 0 is the empty string). All or nothing: on
+ * INVALID_ARGUMENT (a NULL argument, a value over its limit, a bad id)
+ * the token is unchanged. Generation and update time are kept. */
+TKS_EXPORT int tks_token_fields_set(tks_token* token,
+                                    const void* const data[TKS_FIELD_COUNT],
+                                    const size_t length[TKS_FIELD_COUNT]);
+
 /* The token's id as a NUL-terminated string, or NULL when the id is null
  * or token is NULL. Same lifetime as tks_token_field_get. */
 TKS_EXPORT const char* tks_token_id(const tks_token* token);
@@ -262,6 +283,28 @@ TKS_EXPORT int tks_options_set_ephemeral(tks_options* options, int ephemeral);
 TKS_EXPORT int tks_options_set_map_size(tks_options* options,
                                         uint64_t initial_bytes,
                                         uint64_t max_bytes);
+
+/* Levels of the events a log sink receives. */
+#define TKS_LOG_DEBUG 0
+#define TKS_LOG_INFO 1
+#define TKS_LOG_WARNING 2
+#define TKS_LOG_ERROR 3
+
+/* A log sink: receives the store's lifecycle events (open, create,
+ * recovery, map growth, commit failure, close); the library never prints.
+ * `message` is `length` bytes followed by a NUL, valid only during the
+ * call, and never holds a token value, secret or user name. It is called
+ * from whichever thread caused the event, possibly several at once, so it
+ * must be thread-safe; it must not call into the store and must return
+ * normally (no longjmp, no C++ exception). */
+typedef void (*tks_log_fn)(void* context, int level, const char* message,
+                           size_t length);
+
+/* Sends lifecycle events to `log`, passing `context` back (NULL log: no
+ * logging, the default). `context` must stay valid until the store and
+ * its iterators are released. */
+TKS_EXPORT int tks_options_set_log(tks_options* options, tks_log_fn log,
+                                   void* context);
 
 /* ---------------------------------------------------------------------
  * The store

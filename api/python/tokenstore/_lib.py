@@ -67,6 +67,11 @@ _size = ctypes.c_size_t
 _str = ctypes.c_char_p
 _buf = ctypes.c_void_p
 
+# void (*tks_log_fn)(void* context, int level, const char* message,
+#                    size_t length)
+LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int,
+                          ctypes.c_char_p, ctypes.c_size_t)
+
 # name: (result type, argument types)
 _SIGNATURES = {
     "tks_version_string": (_str, []),
@@ -82,6 +87,9 @@ _SIGNATURES = {
     "tks_token_field_set": (_int, [P(TksToken), _int, _buf, _size]),
     "tks_token_field_get": (_int, [P(TksToken), _int, P(_buf), P(_size)]),
     "tks_token_field_clear": (_int, [P(TksToken), _int]),
+    "tks_token_fields_get": (_int, [P(TksToken), P(P(ctypes.c_char)),
+                                    P(_size)]),
+    "tks_token_fields_set": (_int, [P(TksToken), P(_str), P(_size)]),
     "tks_token_id": (_str, [P(TksToken)]),
     "tks_token_generation": (_u64, [P(TksToken)]),
     "tks_token_updated_at": (_u64, [P(TksToken)]),
@@ -96,6 +104,7 @@ _SIGNATURES = {
     "tks_options_set_durability": (_int, [P(TksOptions), _int]),
     "tks_options_set_ephemeral": (_int, [P(TksOptions), _int]),
     "tks_options_set_map_size": (_int, [P(TksOptions), _u64, _u64]),
+    "tks_options_set_log": (_int, [P(TksOptions), LOG_FN, _buf]),
     "tks_store_open": (_int, [P(TksOptions), P(P(TksStore)), ERR]),
     "tks_store_close": (None, [P(TksStore)]),
     "tks_store_path": (_str, [P(TksStore)]),

@@ -9,8 +9,8 @@ import ctypes
 import os
 
 from . import errors
-from ._lib import lib, P, TksError, TksIter, TksOptions, TksStats, TksStore
-from ._lib import TksToken
+from ._lib import LOG_FN, lib, P, TksError, TksIter, TksOptions, TksStats
+from ._lib import TksStore, TksToken
 from .token import FIELDS, Token, decode, encode
 
 DURABILITY = {"full": 0, "nometasync": 1, "nosync": 2}
@@ -40,6 +40,12 @@ def _check(code, what):
         raise errors.error_for(code, what)
 
 
+# Arrays of the ten fields for tks_token_fields_set / _get.
+_FieldPointers = ctypes.c_char_p * len(FIELDS)
+_FieldData = P(ctypes.c_char) * len(FIELDS)
+_FieldLengths = ctypes.c_size_t * len(FIELDS)
+
+
 class _CToken:
     """Owns one tks_token for the length of a with block."""
 
@@ -47,31 +53,53 @@ class _CToken:
         self.handle = P(TksToken)()
         _check(lib.tks_token_create(ctypes.byref(self.handle)),
                "cannot create a token")
-        if token is not None:
+        if token is None:
+            return
+        try:
             self.fill(token)
+        except BaseException:
+            # No with block will release it: free it here.
+            lib.tks_token_free(self.handle)
+            self.handle = None
+            raise
+
+    @classmethod
+    def adopt(cls, handle):
+        """Takes ownership of a tks_token the library handed out."""
+        c_token = cls.__new__(cls)
+        c_token.handle = handle
+        return c_token
 
     def fill(self, token):
-        """Copies the ten fields of a Token into the C token."""
-        for number, name in enumerate(FIELDS):
-            raw = encode(getattr(token, name))
-            if raw is None:
-                continue
-            code = lib.tks_token_field_set(self.handle, number, raw, len(raw))
-            _check(code, "field %s: bad value or over its size limit" % name)
+        """Copies the ten fields of a Token into the C token, in one call
+        (each foreign call costs microseconds)."""
+        raws = [encode(getattr(token, name)) for name in FIELDS]
+        data = _FieldPointers(*raws)
+        lengths = _FieldLengths(*(0 if raw is None else len(raw)
+                                  for raw in raws))
+        if lib.tks_token_fields_set(self.handle, data, lengths) != 0:
+            self._raise_for_bad_field(raws)
+
+    def _raise_for_bad_field(self, raws):
+        """Names the field the C library refused (slow path)."""
+        for number, raw in enumerate(raws):
+            if raw is not None and lib.tks_token_field_set(
+                    self.handle, number, raw, len(raw)) != 0:
+                raise errors.InvalidArgumentError(
+                    "field %s: bad value or over its size limit"
+                    % FIELDS[number])
+        raise errors.InvalidArgumentError("cannot set the token's fields")
 
     def read(self, token=None):
         """The C token's fields and metadata as a Token (or into one)."""
         token = Token() if token is None else token
-        data = ctypes.c_void_p()
-        length = ctypes.c_size_t()
+        data = _FieldData()
+        lengths = _FieldLengths()
+        _check(lib.tks_token_fields_get(self.handle, data, lengths),
+               "cannot read the token's fields")
         for number, name in enumerate(FIELDS):
-            _check(lib.tks_token_field_get(self.handle, number,
-                                           ctypes.byref(data),
-                                           ctypes.byref(length)),
-                   "cannot read field %s" % name)
-            raw = None
-            if data.value is not None:
-                raw = ctypes.string_at(data.value, length.value)
+            pointer = data[number]
+            raw = pointer[:lengths[number]] if pointer else None
             setattr(token, name, decode(raw))
         token.generation = lib.tks_token_generation(self.handle)
         token.updated_at = lib.tks_token_updated_at(self.handle)
@@ -95,12 +123,19 @@ class Store:
     key unless one is given. durability is "full" (default), "nometasync"
     or "nosync". Raises the TokenStoreError subclass of the failure, e.g.
     WrongKeyError.
+
+    log, if given, is called as log(level, message) with the store's
+    lifecycle events (level 0 debug to 3 error; messages never hold a
+    secret), possibly from several threads; its exceptions are dropped.
     """
 
     def __init__(self, path=None, *, key_file=None, key=None, key_env=None,
                  passphrase=None, durability="full", ephemeral=False,
-                 map_size=None, max_map_size=0, create_if_missing=True):
+                 map_size=None, max_map_size=0, create_if_missing=True,
+                 log=None):
         self._handle = None
+        # Kept as long as this object: the C store calls it until closed.
+        self._log_callback = None if log is None else _log_trampoline(log)
         options = P(TksOptions)()
         _check(lib.tks_options_create(ctypes.byref(options)),
                "cannot create options")
@@ -108,6 +143,9 @@ class Store:
             self._configure(options, path, key_file, key, key_env,
                             passphrase, durability, ephemeral, map_size,
                             max_map_size, create_if_missing)
+            if self._log_callback is not None:
+                _check(lib.tks_options_set_log(options, self._log_callback,
+                                               None), "log")
             handle = P(TksStore)()
             _call(lib.tks_store_open, options, ctypes.byref(handle))
             self._handle = handle
@@ -202,12 +240,8 @@ class Store:
         handle = P(TksToken)()
         _call(lib.tks_store_find_by_id, self._open(), _id(token_id),
               ctypes.byref(handle))
-        try:
-            c_token = _CToken.__new__(_CToken)
-            c_token.handle = handle
+        with _CToken.adopt(handle) as c_token:
             return c_token.read()
-        finally:
-            lib.tks_token_free(handle)
 
     def save(self, token):
         """Upsert (DESIGN §3.2). Writes the id, generation and update time
@@ -268,9 +302,7 @@ class Store:
                 _call(lib.tks_iter_next, handle, ctypes.byref(token))
                 if not token:
                     return
-                c_token = _CToken.__new__(_CToken)
-                c_token.handle = token
-                with c_token:
+                with _CToken.adopt(token) as c_token:
                     record = c_token.read()
                 yield record
         finally:
@@ -299,6 +331,19 @@ class Store:
         _call(lib.tks_store_stats, self._open(), ctypes.byref(stats),
               ctypes.sizeof(stats))
         return {name: getattr(stats, name) for name, _ in stats._fields_}
+
+
+def _log_trampoline(log):
+    """A C log sink calling log(level, message); exceptions are dropped
+    so that none unwinds through the C library."""
+
+    def call(_context, level, message, length):
+        try:
+            log(level, message[:length].decode("utf-8", "replace"))
+        except Exception:  # The host's sink failed: drop the event.
+            pass
+
+    return LOG_FN(call)
 
 
 def _path(path):

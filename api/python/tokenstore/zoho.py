@@ -18,7 +18,8 @@ the SDK the module still works, with plain token classes and tokenstore's
 own exceptions.
 
 Thread safety: one ZohoTokenStore may be used from many threads; several
-processes may open one store directory.
+processes may open one store directory, each with its own ZohoTokenStore
+(one opened before fork() raises UsedAfterForkError in the child).
 """
 
 import importlib
@@ -29,12 +30,19 @@ from .store import Store
 from .token import Token
 
 
+# The SDK's TokenStore methods this class implements.
+_INTERFACE = ("find_token", "save_token", "delete_token", "get_tokens",
+              "delete_tokens", "find_token_by_id")
+
+
 def _import_sdk():
-    """The SDK classes this module uses, or None without the SDK."""
+    """The SDK classes this module uses, or None without an SDK whose
+    TokenStore has this interface (older zcrmsdk releases had get_token
+    and get_token_by_id instead; they are not supported)."""
     for root in ("zohocrmsdk", "zcrmsdk"):
         try:
             base = root + ".src.com.zoho."
-            return types.SimpleNamespace(
+            sdk = types.SimpleNamespace(
                 TokenStore=importlib.import_module(
                     base + "api.authenticator.store.token_store").TokenStore,
                 OAuthToken=importlib.import_module(
@@ -45,6 +53,8 @@ def _import_sdk():
                     base + "crm.api.exception.sdk_exception").SDKException)
         except Exception:  # Missing, or failing its own imports.
             continue
+        if all(hasattr(sdk.TokenStore, name) for name in _INTERFACE):
+            return sdk
     return None
 
 

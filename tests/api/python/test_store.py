@@ -1,6 +1,7 @@
 """tokenstore.Store: the Pythonic wrapper of the C API."""
 
 import os
+import threading
 import unittest
 
 import tokenstore
@@ -84,6 +85,14 @@ class StoreTest(unittest.TestCase):
             clash.refresh_token = "1000.refresh.a"
             self.store.save(clash)
 
+    def test_bad_values_are_refused_before_the_store(self):
+        with self.assertRaises(TypeError):
+            self.store.save(Token(access_token=42))
+        with self.assertRaises(tokenstore.InvalidArgumentError) as caught:
+            self.store.save(Token(id="has space", access_token="x"))
+        self.assertIn("field id", str(caught.exception))
+        self.assertEqual(self.store.tokens(), [])
+
     def test_save_if_refuses_a_stale_generation(self):
         token = full_token("a")
         self.store.save(token)
@@ -133,6 +142,45 @@ class StoreTest(unittest.TestCase):
         self.assertNotIn("s3cr3tvalue", text)
         self.assertIn("https://www.zohoapis.com", text)
 
+    def test_one_store_shared_by_threads(self):
+        # Saves from four threads at once: every one lands, ids distinct.
+        failures = []
+
+        def save_many(name):
+            try:
+                for i in range(25):
+                    self.store.save(full_token("%s-%d" % (name, i)))
+            except tokenstore.TokenStoreError as error:
+                failures.append(error)
+
+        threads = [threading.Thread(target=save_many, args=("t%d" % n,))
+                   for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(failures, [])
+        ids = [token.id for token in self.store]
+        self.assertEqual(len(ids), 100)
+        self.assertEqual(len(set(ids)), 100)
+
+    def test_store_used_in_forked_child_raises(self):
+        self.store.save(full_token("a"))
+        pid = os.fork()
+        if pid == 0:
+            # The child reports through its exit status only.
+            code = 1
+            try:
+                self.store.find_by_id("1")
+            except tokenstore.UsedAfterForkError:
+                code = 11
+            except BaseException:
+                code = 2
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 11)
+        self.assertEqual(self.store.find_by_id("1").grant_token, "grant.a")
+
     def test_use_after_close_raises(self):
         self.store.close()
         self.assertTrue(self.store.closed)
@@ -177,6 +225,17 @@ class OpenTest(unittest.TestCase):
             tokenstore.Store(self.dir.sub("missing"),
                              key_file=self.dir.key_file(),
                              create_if_missing=False)
+
+    def test_log_sink_gets_events_without_secrets(self):
+        events = []
+        path = self.dir.sub("store")
+        with tokenstore.Store(path, key_file=self.dir.key_file(),
+                              log=lambda level, text: events.append(
+                                  (level, text))) as store:
+            store.save(full_token("a", user="hidden-user@example.com:1"))
+        self.assertTrue(any("opened" in text for _, text in events))
+        self.assertTrue(all(0 <= level <= 3 for level, _ in events))
+        self.assertFalse(any("hidden-user" in text for _, text in events))
 
     def test_versions(self):
         self.assertRegex(tokenstore.__version__, r"^\d+\.\d+\.\d+$")

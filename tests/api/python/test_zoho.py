@@ -266,6 +266,39 @@ class WithSdkTest(unittest.TestCase):
                                   zoho_double.UserSignature)
 
 
+@unittest.skipUnless(tokenstore.zoho.SDK is None, "an SDK is installed")
+class OldSdkTest(unittest.TestCase):
+    """An SDK whose TokenStore has the older interface (get_token,
+    get_token_by_id) is not used: the module works as without an SDK."""
+
+    def setUp(self):
+        self.saved = dict(sys.modules)
+
+        class OldTokenStore:
+            def get_token(self, user, token):
+                raise NotImplementedError
+
+        for name, cls in WithSdkTest.MODULES.items():
+            parts = name.split(".")
+            parts[0] = "zcrmsdk"
+            for end in range(1, len(parts) + 1):
+                sys.modules.setdefault(".".join(parts[:end]),
+                                       types.ModuleType(".".join(parts[:end])))
+            source = OldTokenStore if cls == ("TokenStore",) else getattr(
+                zoho_double, cls[0])
+            setattr(sys.modules[".".join(parts)], cls[0], source)
+        self.zoho_module = importlib.reload(tokenstore.zoho)
+
+    def tearDown(self):
+        for name in set(sys.modules) - set(self.saved):
+            del sys.modules[name]
+        importlib.reload(tokenstore.zoho)
+
+    def test_old_interface_is_not_subclassed(self):
+        self.assertIsNone(self.zoho_module.SDK)
+        self.assertIs(self.zoho_module.ZohoTokenStore.__bases__[0], object)
+
+
 @unittest.skipUnless(tokenstore.zoho.SDK is None, "the SDK is installed")
 class WithoutSdkTest(unittest.TestCase):
     """Without the SDK, plain stand-ins carry the same accessors."""

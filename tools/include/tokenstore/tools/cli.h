@@ -11,8 +11,11 @@
 #define TOKENSTORE_TOOLS_CLI_H_
 
 #include <iosfwd>
+#include <memory>
 #include <span>
 #include <string>
+
+#include "tokenstore/crypto/secret.h"
 
 namespace tks::tools {
 
@@ -27,16 +30,22 @@ enum ExitCode : int {
 };
 
 // The streams a command reads and writes. `terminal` is true when `err`
-// is a terminal (progress is shown only then).
+// is a terminal (progress is shown only then); `input_terminal` when
+// standard input is one (a passphrase is then typed without echo).
 struct CliIo {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
   bool terminal = false;
+  bool input_terminal = false;
+  // Set by RunTks for --passphrase, before the command reads its input.
+  std::shared_ptr<const crypto::SecretString> passphrase = nullptr;
 };
 
 // Runs one tks command; `args` excludes the program name. Returns an
-// ExitCode. Errors are one line on `io.err`.
+// ExitCode. Errors are one line on `io.err`. With --passphrase, the
+// passphrase is read first: from the terminal without echo, or as the
+// first line of `io.in`; the command's own input follows it.
 int RunTks(std::span<const std::string> args, CliIo io);
 
 }  // namespace tks::tools

@@ -1,0 +1,203 @@
+#include "bulk_insert.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "record_codec.h"
+#include "record_io.h"
+
+namespace tks::bulk {
+namespace {
+
+// One index entry to put: key bytes, the record it points to, and the
+// batch item it came from (for error messages).
+struct Entry {
+  std::array<char, 24> key{};
+  uint8_t size = 0;
+  uint64_t seq = 0;
+  uint32_t item = 0;
+
+  std::string_view view() const { return {key.data(), size}; }
+  bool operator<(const Entry& other) const { return view() < other.view(); }
+};
+
+Entry MakeEntry(std::string_view key, uint64_t seq, size_t item) {
+  Entry entry;
+  std::memcpy(entry.key.data(), key.data(), key.size());
+  entry.size = static_cast<uint8_t>(key.size());
+  entry.seq = seq;
+  entry.item = static_cast<uint32_t>(item);
+  return entry;
+}
+
+std::string Item(size_t item) {
+  return "batch item " + std::to_string(item) + ": ";
+}
+
+// True when every key of `sorted` sorts after the last key in `dbi`, so
+// the entries may be appended.
+Result<bool> AllAfterLast(MDB_txn* txn, MDB_dbi dbi, std::string_view first) {
+  TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor, lmdb::Cursor::Open(txn, dbi));
+  MDB_val key{};
+  MDB_val data{};
+  TKS_ASSIGN_OR_RETURN(bool any, cursor.Get(&key, &data, MDB_LAST));
+  return !any || lmdb::View(key) < first;
+}
+
+// Sorts and puts the entries of one index. `unique` entries carry the
+// sequence as value and must not exist yet.
+Status PutSorted(WriteContext& ctx, MDB_dbi dbi, std::vector<Entry>& entries,
+                 bool unique, std::string_view name) {
+  // Step 1: key order, and append mode when the index ends before them.
+  if (entries.empty()) return Status::Ok();
+  std::sort(entries.begin(), entries.end());
+  TKS_ASSIGN_OR_RETURN(bool append,
+                       AllAfterLast(ctx.txn, dbi, entries.front().view()));
+  unsigned flags = unique ? MDB_NOOVERWRITE : 0;
+  if (append) flags |= MDB_APPEND;
+
+  // Step 2: put in order; an existing key is a clash.
+  ctx.wrote = true;
+  for (const Entry& entry : entries) {
+    const layout::SeqKey seq = layout::EncodeSeq(entry.seq);
+    MDB_val key = lmdb::Val(entry.view());
+    MDB_val value = lmdb::Val(unique ? layout::View(seq) : std::string_view());
+    const int rc = mdb_put(ctx.txn, dbi, &key, &value, flags);
+    if (rc == MDB_KEYEXIST) {
+      return Conflict(Item(entry.item) + std::string(name) +
+                      " already belongs to another record");
+    }
+    TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, name));
+  }
+  return Status::Ok();
+}
+
+// The id index holds ids of up to 128 bytes: its own sorted pass.
+Status PutIds(WriteContext& ctx, const Store::Impl& impl,
+              std::vector<std::pair<std::string, size_t>>& ids,
+              const std::vector<uint64_t>& seqs) {
+  std::sort(ids.begin(), ids.end());
+  ctx.wrote = true;
+  for (const auto& [id, item] : ids) {
+    const layout::SeqKey seq = layout::EncodeSeq(seqs[item]);
+    MDB_val key = lmdb::Val(id);
+    MDB_val value = lmdb::Val(layout::View(seq));
+    const int rc =
+        mdb_put(ctx.txn, impl.dbs().idx_id, &key, &value, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
+      return Conflict(Item(item) + "record id '" + id + "' already exists");
+    }
+    TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, "id index"));
+  }
+  return Status::Ok();
+}
+
+bool HasAnyToken(const Token& token) {
+  return !token.view(Field::kRefreshToken).empty() ||
+         !token.view(Field::kAccessToken).empty() ||
+         !token.view(Field::kGrantToken).empty();
+}
+
+}  // namespace
+
+Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
+                 std::span<const Token> batch,
+                 std::vector<save::Outcome>* outcomes) {
+  // Step 1: every item must carry a token; counters of this transaction.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!HasAnyToken(batch[i])) {
+      return InvalidArgument(Item(i) +
+                             "no token to store: an insert needs a refresh, "
+                             "access or grant token");
+    }
+  }
+  records::Counters counters;
+  TKS_RETURN_IF_ERROR(records::ReadCounters(ctx.txn, impl, &counters));
+
+  // Step 2: ids and sequences; numeric ids move the id counter past them.
+  std::vector<std::pair<std::string, size_t>> ids;
+  std::vector<uint64_t> seqs(batch.size());
+  ids.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].has_id()) {
+      const auto numeric = ParseExpiryMs(batch[i].id());
+      if (numeric && *numeric >= counters.next_id && *numeric < UINT64_MAX) {
+        counters.next_id = *numeric + 1;
+      }
+      ids.emplace_back(std::string(batch[i].id()), i);
+    }
+    seqs[i] = counters.next_seq++;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].has_id()) continue;
+    for (;;) {
+      std::string id = std::to_string(counters.next_id++);
+      std::optional<records::Located> taken;
+      TKS_RETURN_IF_ERROR(records::FindById(ctx.txn, impl, id, &taken));
+      if (!taken) {
+        ids.emplace_back(std::move(id), i);
+        break;
+      }
+    }
+  }
+
+  // Step 3: seal and append the records; gather their index entries.
+  std::array<std::vector<Entry>, 3> unique;
+  std::vector<Entry> users;
+  std::vector<Entry> expiries;
+  const uint64_t now = NowMs();
+  std::vector<std::string_view> id_of(batch.size());
+  for (const auto& [id, item] : ids) id_of[item] = id;
+  ctx.wrote = true;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Token record = batch[i];
+    record.set(Field::kId, id_of[i]);
+    record.set_generation(1);
+    record.set_updated_at_ms(now);
+    TKS_ASSIGN_OR_RETURN(
+        std::string value,
+        codec::SealRecord(impl.keys().keyring, seqs[i], record));
+    const layout::SeqKey key = layout::EncodeSeq(seqs[i]);
+    TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
+                                  layout::View(key), value, MDB_APPEND,
+                                  "records"));
+    for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
+      const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
+      const std::string_view token = record.view(index.field);
+      if (token.empty()) continue;
+      unique[u].push_back(
+          MakeEntry(layout::View(impl.keys().indexer.Hash(index.slot, token)),
+                    seqs[i], i));
+    }
+    const std::string_view user = record.view(Field::kUserName);
+    if (!user.empty()) {
+      users.push_back(MakeEntry(
+          layout::UserKey(
+              impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user),
+              seqs[i]),
+          seqs[i], i));
+    }
+    if (auto expiry = ParseExpiryMs(record.view(Field::kExpiryTime))) {
+      expiries.push_back(
+          MakeEntry(layout::ExpiryKey(*expiry, seqs[i]), seqs[i], i));
+    }
+    (*outcomes)[i] = {std::string(id_of[i]), 1, now};
+  }
+
+  // Step 4: each index in key order, then the counters.
+  TKS_RETURN_IF_ERROR(PutIds(ctx, impl, ids, seqs));
+  for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
+    const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
+    TKS_RETURN_IF_ERROR(
+        PutSorted(ctx, impl.dbs().*index.dbi, unique[u], true, index.name));
+  }
+  TKS_RETURN_IF_ERROR(
+      PutSorted(ctx, impl.dbs().idx_user, users, false, "user index"));
+  TKS_RETURN_IF_ERROR(
+      PutSorted(ctx, impl.dbs().idx_expiry, expiries, false, "expiry index"));
+  return records::WriteCounters(ctx, impl, counters);
+}
+
+}  // namespace tks::bulk
