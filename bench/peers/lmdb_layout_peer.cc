@@ -557,7 +557,7 @@ void EncodeFields(const Record& record, std::string* out) {
   out->append(BigEndian(record.generation));
 }
 
-Status DecodeFields(std::string_view bytes, Record* out) {
+Status DecodeFields(std::string_view bytes, Record* out, bool padded) {
   for (std::string& field : out->fields) {
     if (bytes.size() < 2) return Corrupt("truncated record");
     const size_t size =
@@ -566,7 +566,9 @@ Status DecodeFields(std::string_view bytes, Record* out) {
     field.assign(bytes.substr(2, size));
     bytes.remove_prefix(2 + size);
   }
-  if (bytes.size() != 8) return Corrupt("bad record tail");
+  if (bytes.size() < 8 || (!padded && bytes.size() != 8)) {
+    return Corrupt("bad record tail");
+  }
   out->generation = FromBigEndian(bytes);
   return Status::Ok();
 }

@@ -30,9 +30,9 @@ class LayoutCodec {
 };
 
 // Plain field encoding shared by both codecs: ten (u16 length, bytes)
-// then the generation (u64).
+// then the generation (u64); `padded` accepts bytes after that.
 void EncodeFields(const Record& record, std::string* out);
-Status DecodeFields(std::string_view bytes, Record* out);
+Status DecodeFields(std::string_view bytes, Record* out, bool padded = false);
 
 std::unique_ptr<Peer> NewLmdbLayoutPeer(std::string name,
                                         std::unique_ptr<LayoutCodec> codec);

@@ -37,16 +37,12 @@ class SealingCodec : public LayoutCodec {
 
   Status Encode(uint64_t seq, const Record& record,
                 std::string* out) const override {
-    // Step 1: the padded plaintext.
+    // Step 1: the plaintext, zero-padded to the bucket (the decoder knows
+    // where the fields end, so no padding scan is needed on open).
     std::string plain;
     EncodeFields(record, &plain);
-    size_t padded = 0;
-    const size_t unpadded = plain.size();
-    plain.resize(unpadded + kPadBlock);
-    if (sodium_pad(&padded, reinterpret_cast<unsigned char*>(plain.data()),
-                   unpadded, kPadBlock, plain.size()) != 0) {
-      return Internal("sodium_pad failed");
-    }
+    const size_t padded = (plain.size() / kPadBlock + 1) * kPadBlock;
+    plain.resize(padded, '\0');
 
     // Step 2: nonce || ciphertext || tag, bound to the sequence.
     out->assign(kNonce + padded + kTag, '\0');
@@ -77,13 +73,11 @@ class SealingCodec : public LayoutCodec {
       return Corrupt("record does not open");
     }
 
-    // Step 2: strip the padding and decode.
-    size_t unpadded = 0;
-    if (sodium_unpad(&unpadded, plain.data(), opened, kPadBlock) != 0) {
-      return Corrupt("bad padding");
-    }
-    const Status decoded = DecodeFields(
-        {reinterpret_cast<const char*>(plain.data()), unpadded}, out);
+    // Step 2: decode; the zero padding after the fields is ignored.
+    const Status decoded =
+        DecodeFields({reinterpret_cast<const char*>(plain.data()),
+                      static_cast<size_t>(opened)},
+                     out, /*padded=*/true);
     sodium_memzero(plain.data(), opened);
     return decoded;
   }

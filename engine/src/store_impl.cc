@@ -14,13 +14,30 @@ namespace {
 // This thread's read transactions, one per open store it has read from.
 struct CachedTxn {
   uint64_t store = 0;
+  const Store::Impl* impl = nullptr;
   MDB_txn* txn = nullptr;
 };
-thread_local std::vector<CachedTxn> t_read_txns;
 
 // Ids of open stores, so threads can drop cache entries of closed ones.
 std::mutex g_live_mu;
 std::unordered_set<uint64_t> g_live_stores;
+
+// The cache, which gives its reader slots back when the thread exits:
+// without that, every short-lived thread that read a store kept an LMDB
+// reader slot until the store closed (READERS_FULL after max_readers
+// threads; issue #5).
+struct ThreadReadTxns : std::vector<CachedTxn> {
+  ~ThreadReadTxns() {
+    // Under g_live_mu a live store cannot finish closing meanwhile.
+    std::lock_guard lock(g_live_mu);
+    for (const CachedTxn& cached : *this) {
+      if (g_live_stores.count(cached.store) != 0) {
+        cached.impl->ForgetReader(cached.txn);
+      }
+    }
+  }
+};
+thread_local ThreadReadTxns t_read_txns;
 
 void ForgetClosedStores() {
   std::lock_guard lock(g_live_mu);
@@ -70,6 +87,14 @@ Store::Impl::~Impl() {
   }
 }
 
+void Store::Impl::ForgetReader(MDB_txn* txn) const {
+  {
+    std::lock_guard lock(readers_mu_);
+    std::erase(read_txns_, txn);
+  }
+  mdb_txn_abort(txn);
+}
+
 Status Store::Impl::CheckFork() const {
   if (ForkGeneration() != fork_generation_) {
     return {Code::kUsedAfterFork,
@@ -99,7 +124,7 @@ int Store::Impl::RenewReadTxn(MDB_txn** out) const {
     std::lock_guard lock(readers_mu_);
     read_txns_.push_back(txn);
   }
-  t_read_txns.push_back({instance_id_, txn});
+  t_read_txns.push_back({instance_id_, this, txn});
   *out = txn;
   return MDB_SUCCESS;
 }

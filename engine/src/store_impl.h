@@ -70,6 +70,10 @@ class Store::Impl {
   // handle) when the flush fails.
   Status SyncCommitted();
 
+  // Ends a thread's cached read transaction (the thread is exiting) and
+  // frees its reader slot. REQUIRES: the store is open.
+  void ForgetReader(MDB_txn* txn) const;
+
   // USED_AFTER_FORK in a forked child.
   Status CheckFork() const;
 

@@ -294,7 +294,11 @@ Status OpenOrCreate(Store::Impl& impl) {
   }
   TKS_RETURN_IF_ERROR(CheckFormat(impl, txn.get()));
   TKS_RETURN_IF_ERROR(LoadKeys(impl, txn.get(), root));
-  return txn.Commit();
+  TKS_RETURN_IF_ERROR(txn.Commit());
+
+  // Step 4: a new store is durable before Open returns (its commit left
+  // the meta page unflushed, as every kFull commit does).
+  return creating ? impl.SyncCommitted() : Status::Ok();
 }
 
 }  // namespace
@@ -321,7 +325,6 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   TKS_RETURN_IF_ERROR(OpenEnvironment(*impl));
   Status opened = OpenOrCreate(*impl);
   if (!opened.ok()) return opened;
-  TKS_RETURN_IF_ERROR(impl->SyncCommitted());
 
   // Step 3: ready for reads from any thread.
   impl->instance_id_ = g_next_instance.fetch_add(1);
