@@ -17,7 +17,8 @@
 //   reader <dir> <max_readers>        one find, prints "R", waits on stdin
 //   fault  <dir> <count>              saves until one fails; prints
 //          "A <seq> <id>" per ack, then "F <code>" and "G <code>" for the
-//          failing save and one more save on the same handle
+//          failing save and one more save on the same handle (both the
+//          open's code when the open itself fails)
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -352,6 +353,20 @@ int main(int argc, char** argv) {
     auto store = OpenStore(dir, static_cast<unsigned>(std::atoi(argv[3])));
     return RunReader(*store);
   }
+  if (mode == "fault") {
+    // A fault may already strike while opening: report it like a save's.
+    tks::Options options;
+    options.path = dir;
+    options.root_key.key_env = "TKS_REL_KEY";
+    auto opened = Store::Open(options);
+    if (!opened.ok()) {
+      Report(1, "F " + CodeOf(opened.status()));
+      Report(1, "G " + CodeOf(opened.status()));
+      return 0;
+    }
+    if (argc != 4) Die("bad arguments for mode fault");
+    return RunFault(*opened.value(), std::strtoull(argv[3], nullptr, 10));
+  }
   auto store = OpenStore(dir);
   if (mode == "crash" && argc == 5) {
     return RunCrash(*store, std::strtoull(argv[3], nullptr, 10),
@@ -365,9 +380,6 @@ int main(int argc, char** argv) {
   if (mode == "race" && argc == 5) return RunRace(*store, argv[3], argv[4]);
   if (mode == "lease" && argc == 6) {
     return RunLease(*store, argv[3], argv[4], argv[5]);
-  }
-  if (mode == "fault" && argc == 4) {
-    return RunFault(*store, std::strtoull(argv[3], nullptr, 10));
   }
   Die("bad arguments for mode " + mode);
 }

@@ -113,7 +113,8 @@ TEST_F(TamperTest, EveryFlippedBitOfOneRecordIsDetected) {
     key = values[5].first;
     original = values[5].second;
   }
-  for (size_t bit = 0; bit < original.size() * 8; bit += 7) {
+  uint64_t flips = 0;
+  for (size_t bit = 0; bit < original.size() * 8; bit += 7, ++flips) {
     {
       RawLmdb raw(path_);
       std::string value = original;
@@ -128,6 +129,7 @@ TEST_F(TamperTest, EveryFlippedBitOfOneRecordIsDetected) {
     auto other = store->FindTokenById(ids_[6]);
     EXPECT_TRUE(other.ok());
   }
+  Figure("tamper_bit_flips", flips);
 }
 
 TEST_F(TamperTest, SwappedValuesAreCorruptNamingTheRecords) {
