@@ -2,9 +2,11 @@
 // error message or file after every call, good and bad; a deleted record
 // is not brought back by a late save; the refresh lease is single-flight.
 //
-// TODO(#6): the C API has no log sink yet; when it gets one, capture it
-// here like LeakTest does for Options::log. The CLI (tools/) scans of
-// stdout, stderr, exports and backups are not written yet either.
+// TODO(#6): the C API's log sink (tks_options_set_log) is not captured
+// and scanned here yet, as LeakTest does for Options::log. The CLI
+// (tools/) scans of stdout, stderr, exports and backups for these
+// canaries are not written yet either (tests/tools checks redaction of
+// fixed values, not random canaries).
 #include <tks/tks.h>
 
 #include <random>
