@@ -94,12 +94,6 @@ Status PutIds(WriteContext& ctx, const Store::Impl& impl,
   return Status::Ok();
 }
 
-bool HasAnyToken(const Token& token) {
-  return !token.view(Field::kRefreshToken).empty() ||
-         !token.view(Field::kAccessToken).empty() ||
-         !token.view(Field::kGrantToken).empty();
-}
-
 }  // namespace
 
 Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
@@ -107,7 +101,7 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
                  std::vector<save::Outcome>* outcomes) {
   // Step 1: every item must carry a token; counters of this transaction.
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (!HasAnyToken(batch[i])) {
+    if (!save::HasAnyToken(batch[i])) {
       return InvalidArgument(Item(i) +
                              "no token to store: an insert needs a refresh, "
                              "access or grant token");

@@ -5,14 +5,6 @@
 namespace tks::save {
 namespace {
 
-bool HasAnyToken(const Token& token) {
-  for (Field f :
-       {Field::kRefreshToken, Field::kAccessToken, Field::kGrantToken}) {
-    if (!token.view(f).empty()) return true;
-  }
-  return false;
-}
-
 std::string Quoted(std::string_view id) { return "'" + std::string(id) + "'"; }
 
 // Replaces the stored record with the token merged over it.
@@ -92,6 +84,12 @@ Status Insert(WriteContext& ctx, const Store::Impl& impl, const Token& token,
 }
 
 }  // namespace
+
+bool HasAnyToken(const Token& token) {
+  return !token.view(Field::kRefreshToken).empty() ||
+         !token.view(Field::kAccessToken).empty() ||
+         !token.view(Field::kGrantToken).empty();
+}
 
 Status Apply(WriteContext& ctx, const Store::Impl& impl, const Token& token,
              Mode mode, std::optional<uint64_t> expected, Outcome* out) {

@@ -29,6 +29,10 @@ struct Outcome {
   }
 };
 
+// True when the token holds a non-empty refresh, access or grant token,
+// which every insert needs.
+bool HasAnyToken(const Token& token);
+
 // Applies one save inside `ctx`. `expected` is the generation the target
 // must have (0: there must be no target), or nullopt for no check.
 // REQUIRES: ValidateToken(token) passed.
