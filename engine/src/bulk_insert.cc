@@ -116,10 +116,7 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
   ids.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].has_id()) {
-      const auto numeric = ParseExpiryMs(batch[i].id());
-      if (numeric && *numeric >= counters.next_id && *numeric < UINT64_MAX) {
-        counters.next_id = *numeric + 1;
-      }
+      records::MoveIdCounterPast(batch[i].id(), &counters);
       ids.emplace_back(std::string(batch[i].id()), i);
     }
     seqs[i] = counters.next_seq++;

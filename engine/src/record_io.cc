@@ -169,6 +169,14 @@ Status MoveExpiry(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
 
 }  // namespace
 
+void MoveIdCounterPast(std::string_view id, Counters* counters) {
+  // Ids are decimal strings like expiry times; reuse that parser.
+  const std::optional<uint64_t> numeric = ParseExpiryMs(id);
+  if (numeric && *numeric >= counters->next_id && *numeric < UINT64_MAX) {
+    counters->next_id = *numeric + 1;
+  }
+}
+
 Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out) {
   std::string_view bytes;
   bool found = false;

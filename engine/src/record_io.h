@@ -26,6 +26,9 @@ struct Counters {
   uint64_t next_id = 1;
   uint64_t next_seq = 1;
 };
+// Moves next_id past `id` when `id` is a decimal number at or above it,
+// so an imported numeric id is never assigned again.
+void MoveIdCounterPast(std::string_view id, Counters* counters);
 Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out);
 Status WriteCounters(WriteContext& ctx, const Store::Impl& impl,
                      const Counters& counters);

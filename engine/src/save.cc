@@ -56,10 +56,7 @@ Status Insert(WriteContext& ctx, const Store::Impl& impl, const Token& token,
   TKS_RETURN_IF_ERROR(records::ReadCounters(ctx.txn, impl, &counters));
   Token record = token;
   if (record.has_id()) {
-    const auto numeric = ParseExpiryMs(record.id());
-    if (numeric && *numeric >= counters.next_id && *numeric < UINT64_MAX) {
-      counters.next_id = *numeric + 1;
-    }
+    records::MoveIdCounterPast(record.id(), &counters);
   } else {
     for (;;) {
       const std::string id = std::to_string(counters.next_id++);
