@@ -67,8 +67,8 @@ int tks_token_field_get(const tks_token* token, int field, const void** data,
     }
 
     // A null field is a NULL pointer; a set one points at its bytes,
-    // which std::basic_string keeps NUL-terminated.
-    const tks::Token::Value& value = token->token.get(*known);
+    // which the token keeps NUL-terminated.
+    const std::optional<std::string_view> value = token->token.get(*known);
     *data = value ? value->data() : nullptr;
     *length = value ? value->size() : 0;
     return TKS_OK;
@@ -97,7 +97,7 @@ int tks_token_fields_get(const tks_token* token,
     }
     for (tks::Field field : tks::kAllFields) {
       const size_t i = static_cast<size_t>(field);
-      const tks::Token::Value& value = token->token.get(field);
+      const std::optional<std::string_view> value = token->token.get(field);
       data[i] = value ? value->data() : nullptr;
       length[i] = value ? value->size() : 0;
     }
@@ -141,7 +141,8 @@ int tks_token_fields_set(tks_token* token,
 const char* tks_token_id(const tks_token* token) {
   try {
     if (token == nullptr || !token->token.has_id()) return nullptr;
-    return token->token.get(tks::Field::kId)->c_str();
+    // The id's bytes are followed by a NUL (tokenstore/token.h).
+    return token->token.get(tks::Field::kId)->data();
   } catch (...) {
     return nullptr;
   }

@@ -101,6 +101,7 @@ Status DecodePlaintext(std::string_view plain, Token* out) {
       (static_cast<uint8_t>(plain[17]) << 8) | static_cast<uint8_t>(plain[18]));
   if ((present & 0xfc01) != 0) return Corrupt("bad field bits");
   plain.remove_prefix(19);
+  out->Reserve(plain.size());
 
   // Step 2: each field, null when its bit is clear.
   for (Field f : kAllFields) {

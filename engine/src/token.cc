@@ -1,5 +1,6 @@
 #include "tokenstore/token.h"
 
+#include <functional>
 #include <string>
 
 #include "tokenstore/crypto/blind_index.h"
@@ -45,9 +46,88 @@ bool IsSecretField(Field field) {
   }
 }
 
+Token::Token(Token&& other) noexcept
+    : bytes_(std::move(other.bytes_)),
+      spans_(other.spans_),
+      present_(other.present_),
+      dead_bytes_(other.dead_bytes_),
+      generation_(other.generation_),
+      updated_at_ms_(other.updated_at_ms_) {
+  other.bytes_.clear();
+  other.present_ = 0;
+  other.dead_bytes_ = 0;
+}
+
+Token& Token::operator=(Token&& other) noexcept {
+  if (this == &other) return *this;
+  bytes_ = std::move(other.bytes_);
+  spans_ = other.spans_;
+  present_ = other.present_;
+  dead_bytes_ = other.dead_bytes_;
+  generation_ = other.generation_;
+  updated_at_ms_ = other.updated_at_ms_;
+  other.bytes_.clear();
+  other.present_ = 0;
+  other.dead_bytes_ = 0;
+  return *this;
+}
+
+void Token::set(Field field, std::string_view value) {
+  // Step 1: a value that lives in this token's own buffer is copied out
+  // first, since appending may move the buffer.
+  const std::less_equal<const char*> not_after;
+  const std::less<const char*> before;
+  if (!value.empty() && not_after(bytes_.data(), value.data()) &&
+      before(value.data(), bytes_.data() + bytes_.size())) {
+    const crypto::SecretString copy(value);
+    set(field, copy.view());
+    return;
+  }
+
+  // Step 2: the old value becomes dead bytes; compact when they outweigh
+  // the live ones, so repeated sets do not grow the buffer for ever.
+  clear(field);
+  if (dead_bytes_ > 256 && dead_bytes_ * 2 > bytes_.size()) Compact();
+
+  // Step 3: append the value and its NUL.
+  spans_[Index(field)] = Span{bytes_.size(), value.size()};
+  bytes_.append(value.data(), value.size());
+  bytes_.push_back('\0');
+  present_ |= Bit(field);
+}
+
+void Token::clear(Field field) {
+  if (!has(field)) return;
+  dead_bytes_ += spans_[Index(field)].size + 1;
+  present_ &= static_cast<uint16_t>(~Bit(field));
+}
+
+void Token::Reserve(size_t bytes) {
+  bytes_.reserve(bytes_.size() + bytes + kFieldCount);
+}
+
+void Token::Compact() {
+  // Step 1: copy the live fields, in field order, into a fresh buffer.
+  crypto::SecretString live;
+  live.reserve(bytes_.size() - dead_bytes_);
+  std::array<Span, kFieldCount> spans{};
+  for (Field f : kAllFields) {
+    if (!has(f)) continue;
+    const std::string_view value = view(f);
+    spans[Index(f)] = Span{live.size(), value.size()};
+    live.append(value.data(), value.size());
+    live.push_back('\0');
+  }
+
+  // Step 2: swap it in; the old buffer is wiped as it is released.
+  bytes_.swap(live);
+  spans_ = spans;
+  dead_bytes_ = 0;
+}
+
 void Token::MergeFrom(const Token& stored) {
   for (Field f : kAllFields) {
-    if (!has(f) && stored.has(f)) fields_[Index(f)] = stored.get(f);
+    if (!has(f) && stored.has(f)) set(f, stored.view(f));
   }
   generation_ = stored.generation_;
   updated_at_ms_ = stored.updated_at_ms_;

@@ -59,23 +59,35 @@ bool IsSecretField(Field field);
 
 class Token {
  public:
-  using Value = std::optional<crypto::SecretString>;
-
   Token() = default;
+  Token(const Token&) = default;
+  Token& operator=(const Token&) = default;
+  // A moved-from token is empty (every field null).
+  Token(Token&& other) noexcept;
+  Token& operator=(Token&& other) noexcept;
 
-  // The field's value, or nullopt when null.
-  const Value& get(Field field) const { return fields_[Index(field)]; }
-  bool has(Field field) const { return get(field).has_value(); }
+  // The field's bytes, or nullopt when null. The view stays valid until
+  // this token is changed or destroyed, and the bytes are followed by a
+  // NUL (not part of the value).
+  std::optional<std::string_view> get(Field field) const {
+    if (!has(field)) return std::nullopt;
+    return view(field);
+  }
+  bool has(Field field) const { return (present_ & Bit(field)) != 0; }
   // The field's bytes; "" when null (use has() to tell them apart).
   std::string_view view(Field field) const {
-    const Value& v = get(field);
-    return v ? v->view() : std::string_view();
+    if (!has(field)) return std::string_view();
+    const Span& span = spans_[Index(field)];
+    return std::string_view(bytes_.data() + span.offset, span.size);
   }
 
-  void set(Field field, std::string_view value) {
-    fields_[Index(field)].emplace(value);
-  }
-  void clear(Field field) { fields_[Index(field)].reset(); }
+  // Sets or clears one field. Views of other fields stay valid only
+  // until the next set (all fields share one wiped buffer).
+  void set(Field field, std::string_view value);
+  void clear(Field field);
+  // Makes room for `bytes` more bytes of field values, so a decoder that
+  // knows the total sets every field without reallocating.
+  void Reserve(size_t bytes);
 
   // Shorthands for the common fields.
   std::string_view id() const { return view(Field::kId); }
@@ -95,9 +107,26 @@ class Token {
   bool SameFields(const Token& other) const;
 
  private:
-  static size_t Index(Field field) { return static_cast<size_t>(field); }
+  // Where a field's bytes sit in bytes_.
+  struct Span {
+    size_t offset = 0;
+    size_t size = 0;
+  };
 
-  std::array<Value, kFieldCount> fields_;
+  static size_t Index(Field field) { return static_cast<size_t>(field); }
+  static uint16_t Bit(Field field) {
+    return static_cast<uint16_t>(1u << Index(field));
+  }
+  // Rewrites bytes_ with only the live fields.
+  void Compact();
+
+  // Every set field's bytes, each followed by a NUL, in one buffer that
+  // is wiped when released. Replaced values stay as dead bytes until
+  // Compact.
+  crypto::SecretString bytes_;
+  std::array<Span, kFieldCount> spans_{};
+  uint16_t present_ = 0;
+  size_t dead_bytes_ = 0;
   uint64_t generation_ = 0;
   uint64_t updated_at_ms_ = 0;
 };

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,7 +63,15 @@ class SecretString : public std::basic_string<char, std::char_traits<char>,
   SecretString(SecretString&&) = default;
   SecretString& operator=(const SecretString&) = default;
   SecretString& operator=(SecretString&&) = default;
-  ~SecretString() { Wipe(data(), capacity()); }
+  // A heap buffer is wiped by the allocator as it is released; a short
+  // value kept inside the object itself is wiped here.
+  ~SecretString() {
+    const char* self = reinterpret_cast<const char*>(this);
+    if (std::less_equal<const char*>()(self, data()) &&
+        std::less<const char*>()(data(), self + sizeof(*this))) {
+      Wipe(data(), capacity());
+    }
+  }
 
   std::string_view view() const { return {data(), size()}; }
 };
