@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "parallel_for.h"
 #include "record_codec.h"
 #include "record_io.h"
 
@@ -12,24 +13,87 @@ namespace tks::bulk {
 namespace {
 
 // One index entry to put: key bytes, the record it points to, and the
-// batch item it came from (for error messages).
+// batch item it came from (for error messages). `size` 0 means none.
 struct Entry {
   std::array<char, 24> key{};
   uint8_t size = 0;
+  // The first 8 key bytes, big-endian (every key has at least 16), so
+  // most comparisons are one integer compare.
+  uint64_t prefix = 0;
   uint64_t seq = 0;
   uint32_t item = 0;
 
   std::string_view view() const { return {key.data(), size}; }
-  bool operator<(const Entry& other) const { return view() < other.view(); }
+  bool operator<(const Entry& other) const {
+    if (prefix != other.prefix) return prefix < other.prefix;
+    return view() < other.view();
+  }
 };
 
 Entry MakeEntry(std::string_view key, uint64_t seq, size_t item) {
   Entry entry;
   std::memcpy(entry.key.data(), key.data(), key.size());
   entry.size = static_cast<uint8_t>(key.size());
+  entry.prefix = layout::GetU64(entry.key.data());
   entry.seq = seq;
   entry.item = static_cast<uint32_t>(item);
   return entry;
+}
+
+// Records are sealed and hashed this many at a time (on every core), then
+// put by the writer thread.
+constexpr size_t kChunk = 8192;
+// Fewer items than this per thread are not worth a thread.
+constexpr size_t kMinShare = 512;
+
+// One batch item sealed and hashed, ready to be put.
+struct Prepared {
+  Status status;
+  std::string value;
+  std::array<Entry, 3> unique;
+  Entry user;
+  Entry expiry;
+};
+
+// Seals item `i` as record `seq` with id `id` and computes its index
+// entries. Touches no LMDB state, so items are prepared in parallel.
+void Prepare(const Store::Impl& impl, const Token& item, std::string_view id,
+             uint64_t seq, uint64_t now, size_t i, Prepared* out) {
+  // Step 1: the sealed record.
+  Token record = item;
+  record.set(Field::kId, id);
+  record.set_generation(1);
+  record.set_updated_at_ms(now);
+  Result<std::string> value =
+      codec::SealRecord(impl.keys().keyring, seq, record);
+  if (!value.ok()) {
+    out->status = value.status();
+    return;
+  }
+  out->value = std::move(*value);
+
+  // Step 2: its index entries.
+  for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
+    const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
+    const std::string_view token = record.view(index.field);
+    out->unique[u] = Entry();
+    if (token.empty()) continue;
+    out->unique[u] = MakeEntry(
+        layout::View(impl.keys().indexer.Hash(index.slot, token)), seq, i);
+  }
+  const std::string_view user = record.view(Field::kUserName);
+  out->user = Entry();
+  if (!user.empty()) {
+    out->user = MakeEntry(
+        layout::UserKey(
+            impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user), seq),
+        seq, i);
+  }
+  out->expiry = Entry();
+  if (auto expiry = ParseExpiryMs(record.view(Field::kExpiryTime))) {
+    out->expiry = MakeEntry(layout::ExpiryKey(*expiry, seq), seq, i);
+  }
+  out->status = Status::Ok();
 }
 
 std::string Item(size_t item) {
@@ -134,47 +198,39 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
     }
   }
 
-  // Step 3: seal and append the records; gather their index entries.
+  // Step 3: seal and hash the records a chunk at a time on every core,
+  // append them here, and gather their index entries.
   std::array<std::vector<Entry>, 3> unique;
   std::vector<Entry> users;
   std::vector<Entry> expiries;
   const uint64_t now = NowMs();
   std::vector<std::string_view> id_of(batch.size());
   for (const auto& [id, item] : ids) id_of[item] = id;
+  std::vector<Prepared> prepared(std::min(batch.size(), kChunk));
   ctx.wrote = true;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Token record = batch[i];
-    record.set(Field::kId, id_of[i]);
-    record.set_generation(1);
-    record.set_updated_at_ms(now);
-    TKS_ASSIGN_OR_RETURN(
-        std::string value,
-        codec::SealRecord(impl.keys().keyring, seqs[i], record));
-    const layout::SeqKey key = layout::EncodeSeq(seqs[i]);
-    TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
-                                  layout::View(key), value, MDB_APPEND,
-                                  "records"));
-    for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
-      const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
-      const std::string_view token = record.view(index.field);
-      if (token.empty()) continue;
-      unique[u].push_back(
-          MakeEntry(layout::View(impl.keys().indexer.Hash(index.slot, token)),
-                    seqs[i], i));
+  for (size_t first = 0; first < batch.size(); first += kChunk) {
+    const size_t count = std::min(kChunk, batch.size() - first);
+    ParallelFor(count, kMinShare, [&](size_t begin, size_t end) {
+      for (size_t k = begin; k < end; ++k) {
+        const size_t i = first + k;
+        Prepare(impl, batch[i], id_of[i], seqs[i], now, i, &prepared[k]);
+      }
+    });
+    for (size_t k = 0; k < count; ++k) {
+      const size_t i = first + k;
+      Prepared& item = prepared[k];
+      TKS_RETURN_IF_ERROR(item.status);
+      const layout::SeqKey key = layout::EncodeSeq(seqs[i]);
+      TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
+                                    layout::View(key), item.value, MDB_APPEND,
+                                    "records"));
+      for (size_t u = 0; u < unique.size(); ++u) {
+        if (item.unique[u].size != 0) unique[u].push_back(item.unique[u]);
+      }
+      if (item.user.size != 0) users.push_back(item.user);
+      if (item.expiry.size != 0) expiries.push_back(item.expiry);
+      (*outcomes)[i] = {std::string(id_of[i]), 1, now};
     }
-    const std::string_view user = record.view(Field::kUserName);
-    if (!user.empty()) {
-      users.push_back(MakeEntry(
-          layout::UserKey(
-              impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user),
-              seqs[i]),
-          seqs[i], i));
-    }
-    if (auto expiry = ParseExpiryMs(record.view(Field::kExpiryTime))) {
-      expiries.push_back(
-          MakeEntry(layout::ExpiryKey(*expiry, seqs[i]), seqs[i], i));
-    }
-    (*outcomes)[i] = {std::string(id_of[i]), 1, now};
   }
 
   // Step 4: each index in key order, then the counters.

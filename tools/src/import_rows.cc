@@ -21,6 +21,7 @@ Result<ImportPlan> PlanImport(std::vector<SdkRow> rows,
                               const std::string& unit) {
   // Step 1: ids must be unique.
   std::unordered_map<std::string_view, size_t> id_rows;
+  id_rows.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!rows[i].token.has_id()) continue;
     auto [it, fresh] = id_rows.emplace(rows[i].token.id(), i);
@@ -38,6 +39,7 @@ Result<ImportPlan> PlanImport(std::vector<SdkRow> rows,
   std::vector<bool> keep(rows.size(), true);
   std::vector<std::string> skipped_reversed;
   std::unordered_map<std::string_view, size_t> holder[3];
+  for (auto& map : holder) map.reserve(rows.size());
   for (size_t i = rows.size(); i-- > 0;) {
     const Token& token = rows[i].token;
     for (size_t f = 0; f < 3 && keep[i]; ++f) {
@@ -64,6 +66,7 @@ Result<ImportPlan> PlanImport(std::vector<SdkRow> rows,
   ImportPlan plan;
   plan.skipped.assign(skipped_reversed.rbegin(), skipped_reversed.rend());
   std::unordered_set<std::string_view> users;
+  users.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const Token& token = rows[i].token;
     if (keep[i] && token.has(Field::kUserName) &&
@@ -73,6 +76,8 @@ Result<ImportPlan> PlanImport(std::vector<SdkRow> rows,
   }
 
   // Step 4: the kept rows in source order.
+  plan.positions.reserve(rows.size());
+  plan.tokens.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!keep[i]) continue;
     plan.positions.push_back(rows[i].line);
