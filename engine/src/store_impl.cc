@@ -179,10 +179,7 @@ Status Store::Impl::GrowMap() {
 
 Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {
   TKS_RETURN_IF_ERROR(CheckFork());
-  if (failed_.load()) {
-    return {Code::kIoFatal,
-            "store handle failed earlier (" + failure_ + "); reopen the store"};
-  }
+  if (failed_.load()) return FailedEarlier();
   return queue_.Submit(fn, options_.max_group_size);
 }
 
@@ -195,10 +192,26 @@ Status Store::Impl::SyncCommitted() {
   if (rc == MDB_SUCCESS) return Status::Ok();
 
   // A failed flush is never retried into a success: fail the handle.
-  failure_ = std::string("sync: ") + mdb_strerror(rc);
+  return MarkFailed("sync", mdb_strerror(rc));
+}
+
+Status Store::Impl::MarkFailed(std::string_view what, std::string_view why) {
+  // The first failure is the one every later call reports.
+  {
+    std::lock_guard lock(failure_mu_);
+    if (failure_.empty())
+      failure_ = std::string(what) + ": " + std::string(why);
+  }
   failed_.store(true);
-  Log(LogLevel::kError, "sync failed: " + failure_);
-  return {Code::kIoFatal, "sync failed (" + failure_ + "); reopen the store"};
+  Log(LogLevel::kError, std::string(what) + " failed: " + std::string(why));
+  return {Code::kIoFatal, std::string(what) + " failed (" + std::string(why) +
+                              "); reopen the store"};
+}
+
+Status Store::Impl::FailedEarlier() const {
+  std::lock_guard lock(failure_mu_);
+  return {Code::kIoFatal,
+          "store handle failed earlier (" + failure_ + "); reopen the store"};
 }
 
 void Store::Impl::CommitGroup(std::vector<WriteQueue::Request*>& group) {
@@ -213,10 +226,7 @@ bool Store::Impl::TryCommitGroup(std::vector<WriteQueue::Request*>& pending) {
     pending.clear();
     return true;
   };
-  if (failed_.load()) {
-    return fail_all({Code::kIoFatal, "store handle failed earlier (" +
-                                         failure_ + "); reopen the store"});
-  }
+  if (failed_.load()) return fail_all(FailedEarlier());
 
   bool grow = false;
   {
@@ -258,11 +268,7 @@ bool Store::Impl::TryCommitGroup(std::vector<WriteQueue::Request*>& pending) {
         return true;
       }
       if (committed.code() != Code::kMapFull) {
-        failure_ = committed.message();
-        failed_.store(true);
-        Log(LogLevel::kError, "commit failed: " + failure_);
-        return fail_all({Code::kIoFatal,
-                         "commit failed (" + failure_ + "); reopen the store"});
+        return fail_all(MarkFailed("commit", committed.message()));
       }
       grow = true;
     }

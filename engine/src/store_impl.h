@@ -106,6 +106,11 @@ class Store::Impl {
   Status AdoptMapSize() const;
   // Doubles the map. MAP_FULL at max_map_size.
   Status GrowMap();
+  // Puts the handle in the failed state (the first failure's reason is
+  // kept) and returns the IO_FATAL for the call that hit it.
+  Status MarkFailed(std::string_view what, std::string_view why);
+  // The IO_FATAL for calls after the handle failed.
+  Status FailedEarlier() const;
   // Runs one attempt of a group; returns false to ask for a retry.
   bool TryCommitGroup(std::vector<WriteQueue::Request*>& pending);
 
@@ -116,7 +121,8 @@ class Store::Impl {
   mutable std::vector<MDB_txn*> read_txns_;
 
   std::atomic<bool> failed_{false};
-  std::string failure_;
+  mutable std::mutex failure_mu_;
+  std::string failure_;  // Guarded by failure_mu_.
   WriteQueue queue_{*this};
 };
 
