@@ -155,13 +155,15 @@ Status Store::Impl::AdoptMapSize() const {
   return lmdb::ToStatus(mdb_env_set_mapsize(env_, 0), "adopt map size");
 }
 
-Status Store::Impl::GrowMap() {
-  // Step 1: double the map, up to the limit.
+Status Store::Impl::GrowMap(size_t at_least) {
+  // Step 1: double the map (again, until `at_least` fits), up to the
+  // limit.
   std::unique_lock lock(env_lock_);
   MDB_envinfo info{};
   mdb_env_info(env_, &info);
   const size_t current = info.me_mapsize;
   size_t wanted = current * 2;
+  while (wanted < at_least) wanted *= 2;
   const size_t limit = options_.max_map_size;
   if (limit != 0 && wanted > limit) wanted = limit;
   if (wanted <= current) {
@@ -175,6 +177,24 @@ Status Store::Impl::GrowMap() {
   Log(LogLevel::kInfo, "map grown from " + std::to_string(current) + " to " +
                            std::to_string(wanted) + " bytes");
   return Status::Ok();
+}
+
+Status Store::Impl::ReserveMap(size_t extra_bytes) {
+  // Step 1: the room left after the last page in use.
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  {
+    std::shared_lock lock(env_lock_);
+    mdb_env_info(env_, &info);
+    TKS_RETURN_IF_ERROR(lmdb::ToStatus(mdb_env_stat(env_, &stat), "stat"));
+  }
+  const size_t used = (info.me_last_pgno + 1) * size_t{stat.ms_psize};
+  if (info.me_mapsize >= used + extra_bytes) return Status::Ok();
+
+  // Step 2: grow once to fit; at the limit, the write itself will tell.
+  const size_t limit = options_.max_map_size;
+  if (limit != 0 && info.me_mapsize >= limit) return Status::Ok();
+  return GrowMap(used + extra_bytes);
 }
 
 Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {

@@ -62,6 +62,11 @@ class Store::Impl {
   // must not change anything outside the transaction.
   Status Write(const std::function<Status(WriteContext&)>& fn);
 
+  // Grows the map once, now, so that `extra_bytes` more fit after the
+  // pages in use: a large batch then does not fill the map midway, which
+  // would abort its transaction and run it again after each doubling.
+  Status ReserveMap(size_t extra_bytes);
+
   // Runs a group of queued write steps in one transaction (WriteQueue).
   void CommitGroup(std::vector<WriteQueue::Request*>& group);
 
@@ -104,8 +109,9 @@ class Store::Impl {
   int RenewReadTxn(MDB_txn** out) const;
   // Adopts a map size grown by another process (MDB_MAP_RESIZED).
   Status AdoptMapSize() const;
-  // Doubles the map. MAP_FULL at max_map_size.
-  Status GrowMap();
+  // Doubles the map, or more until it holds `at_least` bytes. MAP_FULL at
+  // max_map_size.
+  Status GrowMap(size_t at_least = 0);
   // Puts the handle in the failed state (the first failure's reason is
   // kept) and returns the IO_FATAL for the call that hit it.
   Status MarkFailed(std::string_view what, std::string_view why);

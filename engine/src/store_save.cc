@@ -8,6 +8,10 @@
 namespace tks {
 namespace {
 
+// Batches of at least this many items reserve map room before they start.
+constexpr size_t kReserveFromItems = 1024;
+constexpr size_t kMapBytesPerRecord = 2048;
+
 // Saves a batch in one write step; all or nothing.
 Status SaveBatch(Store::Impl& impl, std::span<Token> batch, save::Mode mode) {
   // Step 1: check every token before taking the writer's turn.
@@ -19,7 +23,13 @@ Status SaveBatch(Store::Impl& impl, std::span<Token> batch, save::Mode mode) {
     }
   }
 
-  // Step 2: apply all in one step; a failure after the first write
+  // Step 2: room in the map for the whole batch up front (a record with
+  // its index entries takes well under kMapBytesPerRecord).
+  if (batch.size() >= kReserveFromItems) {
+    TKS_RETURN_IF_ERROR(impl.ReserveMap(batch.size() * kMapBytesPerRecord));
+  }
+
+  // Step 3: apply all in one step; a failure after the first write
   // aborts the shared transaction, so the batch lands whole or not at all.
   std::vector<save::Outcome> outcomes(batch.size());
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) {
@@ -38,7 +48,7 @@ Status SaveBatch(Store::Impl& impl, std::span<Token> batch, save::Mode mode) {
     return Status::Ok();
   }));
 
-  // Step 3: hand ids and generations back.
+  // Step 4: hand ids and generations back.
   for (size_t i = 0; i < batch.size(); ++i) outcomes[i].WriteBack(batch[i]);
   return Status::Ok();
 }
