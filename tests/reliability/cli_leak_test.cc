@@ -277,15 +277,16 @@ void CliLeakTest::RunErrorPaths() {
   // Step 5: bad arguments, including a secret given where none belongs.
   const std::string stray = Canary();
   for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"find"},
-                                             {"find", "--user", stray},
-                                             {"get"},
-                                             {"get", "no such id"},
-                                             {"delete", "999"},
-                                             {"list", "--bogus"},
-                                             {"export"},
-                                             {"import", "--batch", "0"},
-                                             {"rotate-key"}}) {
+       std::vector<std::vector<std::string>>{
+           {"find"},
+           {"find", "--user", stray},
+           {"get"},
+           {"get", "no such id"},
+           {"delete", "999"},
+           {"list", "--bogus"},
+           {"export"},
+           {"import", "--batch", "0", dir_.Sub("a.csv")},
+           {"rotate-key"}}) {
     const int code = OnStore(args, stray + "\n").exit_code;
     EXPECT_NE(code, 0) << args[0];
   }
