@@ -832,10 +832,12 @@ static void test_used_after_fork(void) {
   tks_store_close(store);
 }
 
-/* TODO(#3): READERS_FULL, IO_FATAL, UNSUPPORTED_FS and INTERNAL are not
- * produced here or in c_api_damage_test.c: they need fault injection (a
- * full reader table, a failing fsync, a network mount, a failing
- * allocation). Their mapping is the shared tks::Code numbering, checked by
+/* READERS_FULL, IO_FATAL and UNSUPPORTED_FS are produced in
+ * c_api_env_test.c (a helper holding every reader slot; the fault shim of
+ * tests/reliability failing fsync or reporting an NFS filesystem).
+ * INTERNAL is not produced anywhere: it means a bug or an unexpected
+ * failure (out of memory, an unknown LMDB error) and no hook provokes one
+ * cleanly; its number is the shared tks::Code numbering, checked by
  * static_asserts in api/src/version.cc. */
 int main(void) {
   char dir[] = "/tmp/tks-c-api-test-XXXXXX";

@@ -13,7 +13,7 @@ artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 
 status=0
-for target in record_decoder sdk_csv; do
+for target in record_decoder sdk_csv c_api; do
   binary="$build/tests/fuzz/fuzz_$target"
   if [ ! -x "$binary" ]; then
     echo "== fuzz_$target: not built, skipped"

@@ -60,6 +60,20 @@ std::vector<std::string> Encodings(const std::string& canary) {
   return out;
 }
 
+int CountCanaryHits(const std::vector<std::string>& canaries,
+                    std::string_view text, std::string* first) {
+  int hits = 0;
+  for (const std::string& canary : canaries) {
+    for (const std::string& encoding : Encodings(canary)) {
+      if (text.find(encoding) == std::string_view::npos) continue;
+      if (hits++ == 0 && first != nullptr) {
+        *first = "'" + encoding + "' (from canary " + canary + ")";
+      }
+    }
+  }
+  return hits;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;

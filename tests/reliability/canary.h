@@ -20,6 +20,11 @@ std::string Base64(std::string_view bytes, bool url);
 // the characters that depend on the canary alone) and raw 12-byte pieces.
 std::vector<std::string> Encodings(const std::string& canary);
 
+// How many (canary, encoding) pairs of `canaries` occur in `text`; the
+// first one found is described in *first when it is not null.
+int CountCanaryHits(const std::vector<std::string>& canaries,
+                    std::string_view text, std::string* first = nullptr);
+
 // The whole file, or "" if it cannot be read.
 std::string ReadFile(const std::string& path);
 

@@ -1,20 +1,19 @@
 // Issue #6 through the C API (api/include/tks/tks.h): no canary in any
-// error message or file after every call, good and bad; a deleted record
-// is not brought back by a late save; the refresh lease is single-flight.
-//
-// TODO(#6): the C API's log sink (tks_options_set_log) is not captured
-// and scanned here yet, as LeakTest does for Options::log. The CLI
-// (tools/) scans of stdout, stderr, exports and backups for these
-// canaries are not written yet either (tests/tools checks redaction of
-// fixed values, not random canaries).
+// error message, log line or file after every call, good and bad; a
+// deleted record is not brought back by a late save; the refresh lease is
+// single-flight. The log sink (tks_options_set_log) is installed on every
+// open and receives every level (the C API has no level filter: DEBUG is
+// the most verbose there is).
 #include <tks/tks.h>
 
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "canary.h"
 #include "raw_lmdb.h"
+#include "reliability_support.h"
 #include "test_store.h"
 
 namespace tks::reliability {
@@ -33,11 +32,23 @@ class CApiTest : public ::testing::Test {
     tks_options_create(&options);
     tks_options_set_path(options, path_.c_str());
     tks_options_set_key_bytes(options, key.data(), key.size());
+    EXPECT_EQ(tks_options_set_log(options, &CApiTest::Log, this), TKS_OK);
     tks_error* err = nullptr;
     const int rc = tks_store_open(options, out, &err);
     Keep(err);
     tks_options_free(options);
     return rc;
+  }
+
+  // The log sink: keeps every line (level, message) for the scan.
+  static void Log(void* context, int level, const char* message,
+                  size_t length) {
+    auto* self = static_cast<CApiTest*>(context);
+    std::lock_guard lock(self->log_mu_);
+    EXPECT_TRUE(level >= TKS_LOG_DEBUG && level <= TKS_LOG_ERROR) << level;
+    EXPECT_EQ(std::string(message).size(), length);
+    self->levels_seen_ |= 1u << (level & 7);
+    self->logs_.emplace_back(message, length);
   }
 
   // Remembers an error's message for the scan and frees it.
@@ -83,6 +94,9 @@ class CApiTest : public ::testing::Test {
   std::mt19937_64 rng_{std::random_device{}()};
   std::vector<std::string> canaries_;
   std::vector<std::string> messages_;
+  std::mutex log_mu_;
+  std::vector<std::string> logs_;
+  unsigned levels_seen_ = 0;
 };
 
 TEST_F(CApiTest, NoCanaryInErrorMessagesOrFiles) {
@@ -179,14 +193,66 @@ TEST_F(CApiTest, NoCanaryInErrorMessagesOrFiles) {
   tks_store_close(store_);
   store_ = nullptr;
 
-  // Step 5: the scan, and a check that it can see a canary at all.
+  // Step 5: the damaged record met by the iterator, stats, purge, and
+  // calls with bad arguments, then a clean close.
+  ASSERT_EQ(Open(std::string(32, 'k'), &store_), TKS_OK);
+  tks_iter* iter = nullptr;
+  ASSERT_EQ(tks_iter_create(store_, &iter, &err), TKS_OK);
+  int corrupt = 0;
+  for (int step = 0; step < 16; ++step) {
+    tks_token* next = nullptr;
+    const int rc = tks_iter_next(iter, &next, &err);
+    if (rc != TKS_OK) {
+      ++corrupt;
+      Keep(err);
+      err = nullptr;
+      continue;
+    }
+    if (next == nullptr) break;
+    tks_token_free(next);
+  }
+  tks_iter_free(iter);
+  EXPECT_EQ(corrupt, 1);
+  tks_stats stats{};
+  EXPECT_EQ(tks_store_stats(store_, &stats, sizeof stats, &err), TKS_OK);
+  uint64_t purged = 0;
+  EXPECT_EQ(tks_store_purge_expired(store_, 1, 0, &purged, &err),
+            TKS_INVALID_ARGUMENT);
+  Keep(err);
+  err = nullptr;
+  EXPECT_EQ(tks_store_save(store_, nullptr, &err), TKS_INVALID_ARGUMENT);
+  Keep(err);
+  err = nullptr;
+  EXPECT_EQ(tks_store_delete(store_, nullptr, &err), TKS_INVALID_ARGUMENT);
+  Keep(err);
+  err = nullptr;
+  EXPECT_EQ(tks_store_lease_release(store_, "424243", "b", &err),
+            TKS_NOT_FOUND);
+  Keep(err);
+  err = nullptr;
+  EXPECT_EQ(tks_store_delete_all(store_, &err), TKS_OK);
+  tks_store_close(store_);
+  store_ = nullptr;
+
+  // Step 6: the scan, and a check that it can see a canary at all.
   std::string said;
   for (const std::string& message : messages_) said += message + "\n";
+  std::string logged;
+  {
+    std::lock_guard lock(log_mu_);
+    for (const std::string& line : logs_) logged += line + "\n";
+    EXPECT_GE(logs_.size(), 4u) << "the log sink received too little";
+    Figure("capi_log_lines", logs_.size());
+    Figure("capi_log_levels_seen_mask", levels_seen_);
+  }
   EXPECT_GE(messages_.size(), 8u);
   EXPECT_EQ(Hits(said), 0) << said;
+  EXPECT_EQ(Hits(logged), 0) << logged;
   EXPECT_EQ(Hits(ReadFile(path_ + "/data.mdb")), 0);
   EXPECT_EQ(Hits(ReadFile(path_ + "/lock.mdb")), 0);
   EXPECT_GT(Hits(Hex(canaries_[0], false)), 0);
+  Figure("capi_messages", messages_.size());
+  Figure("capi_canaries", canaries_.size());
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 // it is killed with SIGKILL at random moments (while opening, mid read,
 // mid write transaction); after each kill the store reopens with no
 // manual step, every acknowledged record is found by every path with at
-// least the acknowledged generation, and the consistency check is clean.
+// least the acknowledged generation, and the consistency check is clean;
+// every 20th cycle and at the end, `tks verify` (the real binary, when
+// tools/ is built) agrees.
 #include <unistd.h>
 
 #include <map>
@@ -11,6 +13,9 @@
 #include <sstream>
 
 #include "child_process.h"
+#ifdef TKS_CLI_BINARY
+#include "cli_harness.h"
+#endif
 #include "consistency_check.h"
 #include "reliability_support.h"
 
@@ -26,6 +31,26 @@ Token ExpectedRecord(uint64_t seq, const std::string& id) {
                              {Field::kGrantToken, "gt-" + n}});
 }
 
+// Runs `tks verify` on the store (the helper's key, 'k' * 32, in hex from
+// the environment) and expects a clean store (exit 0). Counts the runs.
+void ExpectTksVerifyClean(const std::string& path, int& runs) {
+#ifdef TKS_CLI_BINARY
+  std::string hex;
+  for (int i = 0; i < 32; ++i) hex += "6b";
+  ::setenv("TKS_REL_VERIFY_KEY", hex.c_str(), 1);
+  testing::TempDir scratch;
+  const testing::CliRun run = testing::RunBinary(
+      TKS_CLI_BINARY,
+      {"verify", "--store", path, "--key-env", "TKS_REL_VERIFY_KEY"}, "",
+      scratch);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  ++runs;
+#else
+  (void)path;
+  (void)runs;
+#endif
+}
+
 TEST(CrashSafetyTest, AcknowledgedSavesSurviveSigkill) {
   // Step 1: an empty durable store and the helper's key.
   SetChildKey();
@@ -37,6 +62,7 @@ TEST(CrashSafetyTest, AcknowledgedSavesSurviveSigkill) {
   std::map<std::string, uint64_t> acked_seq;         // id -> seq
   std::map<std::string, uint64_t> acked_generation;  // id -> generation
   uint64_t kills_with_acks = 0;
+  int verify_runs = 0;
 
   for (int cycle = 0; cycle < cycles; ++cycle) {
     // Step 2: a fresh helper saving records; kill it at a random moment
@@ -85,6 +111,7 @@ TEST(CrashSafetyTest, AcknowledgedSavesSurviveSigkill) {
     ASSERT_TRUE(report.clean())
         << "cycle " << cycle << ": " << report.Summary();
     ASSERT_GE(report.records, acked_seq.size());
+    if (cycle % 20 == 19) ExpectTksVerifyClean(path, verify_runs);
     if (::testing::Test::HasFailure()) return;
   }
 
@@ -97,6 +124,8 @@ TEST(CrashSafetyTest, AcknowledgedSavesSurviveSigkill) {
   Figure("kills_after_acks", kills_with_acks);
   Figure("acknowledged_records", acked_seq.size());
   Figure("acknowledged_saves_lost", 0);
+  ExpectTksVerifyClean(path, verify_runs);
+  Figure("tks_verify_runs", verify_runs);
   EXPECT_GT(kills_with_acks, static_cast<uint64_t>(cycles) / 4);
 }
 

@@ -7,6 +7,10 @@
  *   TKS_FAULT_AFTER  how many matching calls succeed before failures start
  *   TKS_FAULT_ERRNO  "EIO" (default) or "ENOSPC"
  *   TKS_FAULT_ONCE   "1": fail one call only (a disk that comes back)
+ *   TKS_FAULT_FS_MAGIC  a filesystem type number (e.g. 0x6969, NFS) that
+ *                    statfs and fstatfs report for every path, so a store
+ *                    can be shown the refusal of a network filesystem
+ *                    without one; independent of TKS_FAULT_OP
  * A failing call does nothing and returns -1 with that errno. Only calls on
  * a file descriptor whose path ends in "/data.mdb" count (msync, which has
  * no descriptor, always counts as a sync). */
@@ -19,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 enum { kOpNone = 0, kOpWrite = 1, kOpSync = 2 };
@@ -100,4 +105,31 @@ int fdatasync(int fd) {
 int msync(void* addr, size_t length, int flags) {
   if (ShouldFail(kOpSync, -1)) return -1;
   return NEXT(msync)(addr, length, flags);
+}
+
+/* Replaces f_type with $TKS_FAULT_FS_MAGIC when it is set. */
+static void FakeFsType(struct statfs* info) {
+  const char* magic = getenv("TKS_FAULT_FS_MAGIC");
+  if (magic != NULL) info->f_type = (__fsword_t)strtoul(magic, NULL, 0);
+}
+
+int statfs(const char* path, struct statfs* info) {
+  int rc = NEXT(statfs)(path, info);
+  if (rc == 0) FakeFsType(info);
+  return rc;
+}
+
+int fstatfs(int fd, struct statfs* info) {
+  int rc = NEXT(fstatfs)(fd, info);
+  if (rc == 0) FakeFsType(info);
+  return rc;
+}
+
+int statfs64(const char* path, struct statfs64* info) {
+  int rc = NEXT(statfs64)(path, info);
+  const char* magic = getenv("TKS_FAULT_FS_MAGIC");
+  if (rc == 0 && magic != NULL) {
+    info->f_type = (__fsword_t)strtoul(magic, NULL, 0);
+  }
+  return rc;
 }
