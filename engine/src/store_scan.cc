@@ -52,8 +52,8 @@ class ChunkedCursor final : public TokenCursor {
         const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
         next_seq_ = seq + 1;
         Token token;
-        Status opened = codec::OpenRecord(impl_.keys().keyring, seq,
-                                          lmdb::View(data), &token);
+        Status opened =
+            records::OpenStored(txn, impl_, seq, lmdb::View(data), &token);
         if (opened.ok()) {
           buffer_.emplace_back(std::move(token));
         } else {
@@ -90,9 +90,9 @@ Result<std::vector<Token>> Store::GetTokens() const {
       op = MDB_NEXT;
       if (!more) return Status::Ok();
       Token token;
-      TKS_RETURN_IF_ERROR(codec::OpenRecord(impl_->keys().keyring,
-                                            layout::DecodeSeq(lmdb::View(key)),
-                                            lmdb::View(data), &token));
+      TKS_RETURN_IF_ERROR(
+          records::OpenStored(txn, *impl_, layout::DecodeSeq(lmdb::View(key)),
+                              lmdb::View(data), &token));
       tokens.push_back(std::move(token));
     }
   }));
