@@ -128,16 +128,20 @@ Result<Stats> Store::GetStats() const {
     stats.page_size = env_stat.ms_psize;
     stats.map_size_bytes = info.me_mapsize;
     stats.map_used_bytes = (info.me_last_pgno + 1) * env_stat.ms_psize;
+
+    // Step 3: the data key of this snapshot's keyring (another handle may
+    // have rotated it).
+    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl_->KeysAt(txn));
+    stats.active_data_key_id = keys->keyring.active_data_key_id();
     return Status::Ok();
   }));
 
-  // Step 3: file size, format and key in use.
+  // Step 4: file size and format.
   struct stat file {};
   if (::stat((impl_->path() + "/data.mdb").c_str(), &file) == 0) {
     stats.file_size_bytes = static_cast<uint64_t>(file.st_size);
   }
   stats.format_version = kFormatVersion;
-  stats.active_data_key_id = impl_->keys().keyring.active_data_key_id();
   return stats;
 }
 

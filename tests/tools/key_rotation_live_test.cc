@@ -151,6 +151,40 @@ TEST_F(KeyRotationLiveTest, ReadOnlyHandleFindsAfterEachRotation) {
   auto all = reader->GetTokens();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->size(), tokens_.size());
+  auto stats = reader->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->active_data_key_id, 3u);
+}
+
+TEST_F(KeyRotationLiveTest, StatsOfAnIdleHandleNameTheNewDataKey) {
+  auto idle = OpenOrDie(TestOptions(dir_.Sub("store")));
+  ASSERT_NE(idle, nullptr);
+  ASSERT_TRUE(RotateDataKey(*store_, 500).ok());
+  auto stats = idle->GetStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->active_data_key_id, 2u);
+}
+
+TEST_F(KeyRotationLiveTest, AfterRootRotationOtherHandlesMustReopen) {
+  // Step 1: a handle opened with the old root key; the root key changes.
+  auto old_root = OpenOrDie(TestOptions(dir_.Sub("store")));
+  ASSERT_NE(old_root, nullptr);
+  ASSERT_TRUE(RotateRootKey(*store_, *TestKey('n')).ok());
+
+  // Step 2: the rotating handle holds the new root key: it rotates the
+  // data key and keeps working.
+  auto data = RotateDataKey(*store_, 100);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  ASSERT_EQ(CheckFound(*store_, tokens_[5]), "");
+
+  // Step 3: the old handle cannot load the new keyring: WRONG_KEY, never
+  // a wrong result; reopened with the new key it finds everything.
+  Token late = NumberedToken("late", 1);
+  EXPECT_EQ(old_root->SaveToken(late).code(), Code::kWrongKey);
+  old_root.reset();
+  auto reopened = OpenOrDie(TestOptions(dir_.Sub("store"), 'n'));
+  ASSERT_NE(reopened, nullptr);
+  ExpectCleanAndFound(*reopened, tokens_);
 }
 
 TEST_F(KeyRotationLiveTest, SecondProcessKeepsWorkingWithoutReopen) {
