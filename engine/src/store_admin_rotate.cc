@@ -225,10 +225,13 @@ Status RotateIndexKey(Store& store) {
   // Step 1: a new index key and every keyed index rebuilt with it, in one
   // transaction, so no reader ever sees a half-built index. Handles that
   // still hash with the old key miss, see the new generation and retry.
-  // TODO(#4): bounded batches (new entries beside the old ones, kept by
-  // every writer until a final switch) are not built; one transaction
-  // holds the writer lock for the whole rebuild (about a second per 100k
-  // records here), during which saves wait and finds keep working.
+  // TODO(#4): not in bounded batches. The rebuild holds the writer lock
+  // for the whole pass, so saves of every handle wait for it (finds do
+  // not). Batches need a second index key in the keyring (a crypto/
+  // change), writers that keep entries under both keys while a rotation
+  // is pending, a switch, then batched removal of the old entries, and
+  // VerifyStore accepting either key meanwhile; not done safely in the
+  // time this change had.
   TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
     TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
     TKS_RETURN_IF_ERROR(keyring.ReplaceIndexKey());
