@@ -114,12 +114,21 @@ TEST_F(KeyRotationLiveTest, SecondHandleKeepsWorkingWithoutReopen) {
   std::thread writer(
       [&] { problem = SaveAndFind(*other, tokens_, "second", stop, &saved); });
 
-  // Step 2: rotations meanwhile.
+  // Step 2: rotations meanwhile, with another thread of the rotating
+  // handle saving and finding too (its keys change under it).
+  std::vector<Token> saved_here;
+  std::string problem_here;
+  std::thread same_handle([&] {
+    problem_here = SaveAndFind(*store_, tokens_, "same", stop, &saved_here);
+  });
   RotateAll();
   stop.store(true);
   writer.join();
+  same_handle.join();
   EXPECT_EQ(problem, "");
+  EXPECT_EQ(problem_here, "");
   EXPECT_FALSE(saved.empty());
+  saved.insert(saved.end(), saved_here.begin(), saved_here.end());
 
   // Step 3: both handles, never reopened, find everything; and the other
   // handle's writes after the rotation use the new keys.
