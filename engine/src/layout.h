@@ -30,6 +30,8 @@ inline constexpr std::string_view kMetaCounters = "counters";
 inline constexpr std::string_view kMetaKeyCheck = "key_check";
 inline constexpr std::string_view kMetaKeyring = "keyring";
 inline constexpr std::string_view kMetaKdf = "kdf";
+// The keyring generation (8 bytes); absent means 0.
+inline constexpr std::string_view kMetaKeyringGeneration = "keyring_gen";
 
 struct Databases {
   MDB_dbi meta = 0;

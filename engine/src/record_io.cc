@@ -209,7 +209,23 @@ Status ReadRecord(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
     return Corrupt("an index entry points to missing record sequence " +
                    std::to_string(seq));
   }
-  return codec::OpenRecord(impl.keys().keyring, seq, value, out);
+  return OpenStored(txn, impl, seq, value, out);
+}
+
+Status OpenStored(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
+                  std::string_view value, Token* out) {
+  // Step 1: the current keys open almost every record.
+  const crypto::Keyring& current = impl.keys().keyring;
+  Status opened = codec::OpenRecord(current, seq, value, out);
+  if (opened.ok() || opened.code() != Code::kCorrupt) return opened;
+
+  // Step 2: a key id this handle does not know: the snapshot's keys.
+  auto header = codec::ParseHeader(value, seq);
+  if (!header.ok() || current.DataKey(header->key_id) != nullptr) {
+    return opened;
+  }
+  TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl.KeysAt(txn));
+  return codec::OpenRecord(keys->keyring, seq, value, out);
 }
 
 Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,

@@ -33,6 +33,13 @@ Status ReadCounters(MDB_txn* txn, const Store::Impl& impl, Counters* out);
 Status WriteCounters(WriteContext& ctx, const Store::Impl& impl,
                      const Counters& counters);
 
+// Opens the stored `value` of record `seq`. A value sealed under a data
+// key this handle does not know yet (another handle rotated the data key)
+// is opened with the keyring of `txn`'s snapshot. CORRUPT if it does not
+// open.
+Status OpenStored(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
+                  std::string_view value, Token* out);
+
 // Opens record `seq`. CORRUPT if missing (an index pointed to it) or if it
 // does not open.
 Status ReadRecord(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,

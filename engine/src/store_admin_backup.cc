@@ -61,16 +61,19 @@ Status BackupStore(const Store& store, const std::string& dest_dir) {
 }
 
 Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key) {
-  // Step 1: the keyring sealed under the new key, and its check value.
+  // Step 1: the check value of the new key, and a copy for this handle.
   Store::Impl& impl = store.impl();
   TKS_RETURN_IF_ERROR(impl.CheckFork());
-  TKS_ASSIGN_OR_RETURN(std::string wrapped,
-                       impl.keys().keyring.Wrap(new_root_key));
   const std::string check = crypto::KeyCheckValue(new_root_key);
+  TKS_ASSIGN_OR_RETURN(crypto::SecretKey kept, new_root_key.Clone());
 
-  // Step 2: both in one transaction; passphrase parameters no longer
-  // apply.
-  TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) {
+  // Step 2: the keyring as of this transaction (a writer adopts the
+  // newest), re-wrapped with its check value in one transaction;
+  // passphrase parameters no longer apply. The keys are unchanged, so
+  // the keyring generation stays.
+  TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
+    TKS_ASSIGN_OR_RETURN(std::string wrapped,
+                         impl.keys().keyring.Wrap(new_root_key));
     ctx.wrote = true;
     TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().meta,
                                   layout::kMetaKeyring, wrapped, 0, "meta"));
@@ -80,6 +83,9 @@ Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key) {
     return lmdb::Del(ctx.txn, impl.dbs().meta, layout::kMetaKdf, &found,
                      "meta");
   }));
+
+  // Step 3: this handle can still load a changed keyring.
+  impl.set_root_key(std::move(kept));
   impl.Log(LogLevel::kInfo, "rotated the root key of " + impl.path());
   return Status::Ok();
 }

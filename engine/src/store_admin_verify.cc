@@ -20,9 +20,13 @@ enum class RecordState { kOpened, kMissing, kDamaged };
 
 class Verifier {
  public:
-  Verifier(const Store::Impl& impl, MDB_txn* txn,
+  Verifier(const Store::Impl& impl, const KeyState& keys, MDB_txn* txn,
            const VerifyProgress& progress, VerifyReport& report)
-      : impl_(impl), txn_(txn), progress_(progress), report_(report) {}
+      : impl_(impl),
+        keys_(keys),
+        txn_(txn),
+        progress_(progress),
+        report_(report) {}
 
   // Pass 1: each record, and the entries it needs.
   Status CheckRecords();
@@ -36,6 +40,7 @@ class Verifier {
   void Tick();
 
   const Store::Impl& impl_;
+  const KeyState& keys_;  // The keys of the snapshot checked.
   MDB_txn* txn_;
   const VerifyProgress& progress_;
   VerifyReport& report_;
@@ -61,7 +66,7 @@ RecordState Verifier::OpenAt(uint64_t seq, Token* out) {
   Status got =
       lmdb::Get(txn_, impl_.dbs().records, layout::View(key), &value, &found);
   if (!got.ok() || !found) return RecordState::kMissing;
-  Status opened = codec::OpenRecord(impl_.keys().keyring, seq, value, out);
+  Status opened = codec::OpenRecord(keys_.keyring, seq, value, out);
   return opened.ok() ? RecordState::kOpened : RecordState::kDamaged;
 }
 
@@ -87,8 +92,8 @@ Status Verifier::CheckRecords() {
 
     // Step 2: it opens, or it is reported by id.
     Token record;
-    Status opened = codec::OpenRecord(impl_.keys().keyring, seq,
-                                      lmdb::View(value), &record);
+    Status opened =
+        codec::OpenRecord(keys_.keyring, seq, lmdb::View(value), &record);
     if (!opened.ok()) {
       damaged_seqs_.insert(seq);
       auto header = codec::ParseHeader(lmdb::View(value), seq);
@@ -107,7 +112,7 @@ Status Verifier::CheckRecords() {
 
 void Verifier::CheckEntriesOf(uint64_t seq, const Token& record) {
   for (const IndexInfo& index : admin_index::kIndexes) {
-    auto entry = admin_index::ExpectedEntry(impl_, index, seq, record);
+    auto entry = admin_index::ExpectedEntry(keys_.indexer, index, seq, record);
     if (!entry) continue;
     std::string_view stored;
     bool found = false;
@@ -153,7 +158,8 @@ Status Verifier::CheckIndex(const IndexInfo& index) {
               std::to_string(*seq) + " (no such record)");
       continue;
     }
-    auto expected = admin_index::ExpectedEntry(impl_, index, *seq, record);
+    auto expected =
+        admin_index::ExpectedEntry(keys_.indexer, index, *seq, record);
     if (!expected || expected->key != lmdb::View(key) ||
         expected->value != lmdb::View(value)) {
       Problem(name + " index: orphan entry naming record id " +
@@ -170,9 +176,10 @@ Result<VerifyReport> VerifyStore(const Store& store,
   TKS_RETURN_IF_ERROR(impl.CheckFork());
   VerifyReport report;
   TKS_RETURN_IF_ERROR(impl.Read([&](MDB_txn* txn) {
-    // One snapshot for both passes.
+    // One snapshot for both passes, checked with its own keys.
     report = VerifyReport();
-    Verifier verifier(impl, txn, progress, report);
+    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl.KeysAt(txn));
+    Verifier verifier(impl, *keys, txn, progress, report);
     TKS_RETURN_IF_ERROR(verifier.CheckRecords());
     for (const auto& index : admin_index::kIndexes) {
       TKS_RETURN_IF_ERROR(verifier.CheckIndex(index));

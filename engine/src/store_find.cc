@@ -4,12 +4,31 @@
 
 namespace tks {
 
+namespace {
+
+// A find that missed is tried again this often when the keyring changed
+// meanwhile (each try reads a newer snapshot).
+constexpr int kFindTries = 3;
+
+}  // namespace
+
 Result<std::optional<Token>> Store::FindToken(const Token& query) const {
-  // Step 1: locate the record by the first rule the query allows.
+  // Step 1: locate the record by the first rule the query allows. A miss
+  // may come from an index key another handle replaced: then the keys of
+  // a newer snapshot get another try (a hit is always confirmed by
+  // decrypting, so stale keys can only miss).
   std::optional<records::Located> found;
-  TKS_RETURN_IF_ERROR(impl_->Read([&](MDB_txn* txn) {
-    return records::FindByRule(txn, *impl_, query, &found);
-  }));
+  bool keys_changed = true;
+  for (int attempt = 0; attempt < kFindTries && keys_changed; ++attempt) {
+    keys_changed = false;
+    TKS_RETURN_IF_ERROR(impl_->Read([&](MDB_txn* txn) {
+      const uint64_t used = impl_->keys().generation;
+      TKS_RETURN_IF_ERROR(records::FindByRule(txn, *impl_, query, &found));
+      if (found) return Status::Ok();
+      TKS_ASSIGN_OR_RETURN(keys_changed, impl_->KeysChangedSince(txn, used));
+      return Status::Ok();
+    }));
+  }
   if (!found) return std::optional<Token>();
 
   // Step 2: merge: the stored record with the query's values on top.

@@ -200,7 +200,13 @@ Status Store::Impl::ReserveMap(size_t extra_bytes) {
 Status Store::Impl::Write(const std::function<Status(WriteContext&)>& fn) {
   TKS_RETURN_IF_ERROR(CheckFork());
   if (failed_.load()) return FailedEarlier();
-  return queue_.Submit(fn, options_.max_group_size);
+  return queue_.Submit(fn, options_.max_group_size, false);
+}
+
+Status Store::Impl::WriteAlone(const std::function<Status(WriteContext&)>& fn) {
+  TKS_RETURN_IF_ERROR(CheckFork());
+  if (failed_.load()) return FailedEarlier();
+  return queue_.Submit(fn, 1, true);
 }
 
 Status Store::Impl::SyncCommitted() {
@@ -261,6 +267,11 @@ bool Store::Impl::TryCommitGroup(std::vector<WriteQueue::Request*>& pending) {
     }
     if (rc != MDB_SUCCESS) return fail_all(lmdb::ToStatus(rc, "begin write"));
     lmdb::Txn txn(raw);
+
+    // Step 1b: the keys of this transaction, if another handle changed
+    // them (every step below seals and hashes with the current keys).
+    Status keys = RefreshKeys(raw);
+    if (!keys.ok()) return fail_all(keys);
 
     // Step 2: each step; a failed step drops out with its own result. A
     // step that failed after writing spoils the transaction: start over.

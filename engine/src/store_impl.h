@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -24,10 +25,13 @@
 
 namespace tks {
 
-// Keys in use: the keyring and the blind indexer made from its index key.
+// Keys in use: the keyring and the blind indexer made from its index key,
+// as of keyring generation `generation` (meta "keyring_gen"; every change
+// of the keyring commits a higher one).
 struct KeyState {
   crypto::Keyring keyring;
   crypto::BlindIndexer indexer;
+  uint64_t generation = 0;
 };
 
 // What a write step may use. `wrote` turns true at the first change; a
@@ -59,13 +63,19 @@ class Store::Impl {
   // Runs `fn` inside a write transaction shared with concurrent writers and
   // returns once its commit is durable (per the durability mode). `fn` may
   // run more than once (after map growth or another step's failure), so it
-  // must not change anything outside the transaction.
+  // must not change anything outside the transaction. Every transaction
+  // first adopts a keyring another handle changed (RefreshKeys).
   Status Write(const std::function<Status(WriteContext&)>& fn);
 
   // Grows the map once, now, so that `extra_bytes` more fit after the
   // pages in use: a large batch then does not fill the map midway, which
   // would abort its transaction and run it again after each doubling.
   Status ReserveMap(size_t extra_bytes);
+
+  // Like Write, but `fn` has its transaction to itself: for steps that
+  // change the keyring, which the other steps of a group must not see
+  // half-changed.
+  Status WriteAlone(const std::function<Status(WriteContext&)>& fn);
 
   // Runs a group of queued write steps in one transaction (WriteQueue).
   void CommitGroup(std::vector<WriteQueue::Request*>& group);
@@ -84,7 +94,33 @@ class Store::Impl {
 
   void Log(LogLevel level, const std::string& message) const;
 
-  const KeyState& keys() const { return *keys_; }
+  // The newest keys this handle knows. The reference stays valid until
+  // the handle closes (replaced keys are kept, since other threads may
+  // still be using them); safe from any thread.
+  const KeyState& keys() const {
+    return *current_keys_.load(std::memory_order_acquire);
+  }
+
+  // The keys of the snapshot `txn` reads: the current ones when the
+  // generations agree, else the keyring stored in `txn`, unwrapped with
+  // this handle's root key (and made current when newer). WRONG_KEY when
+  // the root key was rotated by another handle (reopen with the new key).
+  Result<const KeyState*> KeysAt(MDB_txn* txn) const;
+
+  // True when the keyring generation in `txn` differs from `used` or from
+  // the current keys; adopts the snapshot's keys when newer. A find that
+  // missed calls this to know whether a retry can hit.
+  Result<bool> KeysChangedSince(MDB_txn* txn, uint64_t used) const;
+
+  // Makes `keyring`, unwrapped from generation `generation`, known and
+  // current when newer. Called by Open.
+  Status AdoptKeys(crypto::Keyring keyring, uint64_t generation);
+
+  // This handle's root key (guarded memory), and its replacement after
+  // RotateRootKey.
+  std::shared_ptr<const crypto::SecretKey> root_key() const;
+  void set_root_key(crypto::SecretKey key);
+
   const layout::Databases& dbs() const { return dbs_; }
   const std::string& path() const { return path_; }
   MDB_env* env() const { return env_; }
@@ -95,7 +131,6 @@ class Store::Impl {
   bool ephemeral_ = false;
   MDB_env* env_ = nullptr;
   layout::Databases dbs_;
-  std::unique_ptr<KeyState> keys_;
   uint64_t fork_generation_ = 0;
   uint64_t instance_id_ = 0;
 
@@ -119,6 +154,19 @@ class Store::Impl {
   Status FailedEarlier() const;
   // Runs one attempt of a group; returns false to ask for a retry.
   bool TryCommitGroup(std::vector<WriteQueue::Request*>& pending);
+  // Adopts the keyring of write transaction `txn` if another handle
+  // changed it (keyring_sync.cc).
+  Status RefreshKeys(MDB_txn* txn) const;
+  // Installs `state` under keys_mu_ (held) and returns it.
+  const KeyState* Keep(std::unique_ptr<KeyState> state) const;
+
+  // Keys: every generation this handle loaded, by generation, kept until
+  // close; current_keys_ points at the newest. keys_mu_ guards
+  // loaded_keys_ and root_key_.
+  mutable std::mutex keys_mu_;
+  mutable std::map<uint64_t, std::unique_ptr<KeyState>> loaded_keys_;
+  mutable std::atomic<const KeyState*> current_keys_{nullptr};
+  std::shared_ptr<const crypto::SecretKey> root_key_;
 
   // Shared by every transaction; exclusive to resize the map.
   mutable std::shared_mutex env_lock_;

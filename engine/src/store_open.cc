@@ -10,6 +10,7 @@
 
 #include "fork_guard.h"
 #include "fs_check.h"
+#include "keyring_sync.h"
 #include "layout.h"
 #include "lmdb_wrap.h"
 #include "record_io.h"
@@ -251,11 +252,9 @@ Status LoadKeys(Store::Impl& impl, MDB_txn* txn,
   }
   TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring,
                        crypto::Keyring::Unwrap(root, wrapped));
-  TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
-                       crypto::BlindIndexer::Create(keyring.index_key()));
-  impl.keys_ = std::make_unique<KeyState>(
-      KeyState{std::move(keyring), std::move(indexer)});
-  return Status::Ok();
+  TKS_ASSIGN_OR_RETURN(uint64_t generation,
+                       ReadKeyringGeneration(txn, impl.dbs_.meta));
+  return impl.AdoptKeys(std::move(keyring), generation);
 }
 
 // Opens the databases and reads or creates the meta entries.
@@ -295,6 +294,7 @@ Status OpenOrCreate(Store::Impl& impl) {
   TKS_RETURN_IF_ERROR(CheckFormat(impl, txn.get()));
   TKS_RETURN_IF_ERROR(LoadKeys(impl, txn.get(), root));
   TKS_RETURN_IF_ERROR(txn.Commit());
+  impl.set_root_key(std::move(root));
 
   // Step 4: a new store is durable before Open returns (its commit left
   // the meta page unflushed, as every kFull commit does).

@@ -52,8 +52,8 @@ class ChunkedCursor final : public TokenCursor {
         const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
         next_seq_ = seq + 1;
         Token token;
-        Status opened = codec::OpenRecord(impl_.keys().keyring, seq,
-                                          lmdb::View(data), &token);
+        Status opened =
+            records::OpenStored(txn, impl_, seq, lmdb::View(data), &token);
         if (opened.ok()) {
           buffer_.emplace_back(std::move(token));
         } else {
@@ -90,9 +90,9 @@ Result<std::vector<Token>> Store::GetTokens() const {
       op = MDB_NEXT;
       if (!more) return Status::Ok();
       Token token;
-      TKS_RETURN_IF_ERROR(codec::OpenRecord(impl_->keys().keyring,
-                                            layout::DecodeSeq(lmdb::View(key)),
-                                            lmdb::View(data), &token));
+      TKS_RETURN_IF_ERROR(
+          records::OpenStored(txn, *impl_, layout::DecodeSeq(lmdb::View(key)),
+                              lmdb::View(data), &token));
       tokens.push_back(std::move(token));
     }
   }));
@@ -128,16 +128,20 @@ Result<Stats> Store::GetStats() const {
     stats.page_size = env_stat.ms_psize;
     stats.map_size_bytes = info.me_mapsize;
     stats.map_used_bytes = (info.me_last_pgno + 1) * env_stat.ms_psize;
+
+    // Step 3: the data key of this snapshot's keyring (another handle may
+    // have rotated it).
+    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl_->KeysAt(txn));
+    stats.active_data_key_id = keys->keyring.active_data_key_id();
     return Status::Ok();
   }));
 
-  // Step 3: file size, format and key in use.
+  // Step 4: file size and format.
   struct stat file {};
   if (::stat((impl_->path() + "/data.mdb").c_str(), &file) == 0) {
     stats.file_size_bytes = static_cast<uint64_t>(file.st_size);
   }
   stats.format_version = kFormatVersion;
-  stats.active_data_key_id = impl_->keys().keyring.active_data_key_id();
   return stats;
 }
 

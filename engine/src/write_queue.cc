@@ -4,10 +4,11 @@
 
 namespace tks {
 
-Status WriteQueue::Submit(const Step& step, size_t max_group) {
+Status WriteQueue::Submit(const Step& step, size_t max_group, bool alone) {
   // Step 1: queue up and wait to be done by a leader or to lead.
   Request request;
   request.step = &step;
+  request.alone = alone;
   std::unique_lock lock(mu_);
   queue_.push_back(&request);
   // (A request whose group is being flushed has left the queue already.)
@@ -18,9 +19,12 @@ Status WriteQueue::Submit(const Step& step, size_t max_group) {
 
   // Step 2: lead: take what is queued, commit it without the lock.
   std::vector<Request*> group;
+  // A step that wants its transaction alone ends the group (or is it).
   for (Request* queued : queue_) {
     if (group.size() >= max_group) break;
+    if (queued->alone && !group.empty()) break;
     group.push_back(queued);
+    if (queued->alone) break;
   }
   lock.unlock();
   impl_.CommitGroup(group);

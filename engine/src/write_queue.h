@@ -26,6 +26,7 @@ class WriteQueue {
 
   struct Request {
     const Step* step = nullptr;
+    bool alone = false;  // Commits in a transaction of its own.
     Status status;
     bool done = false;
     std::condition_variable cv;
@@ -34,7 +35,8 @@ class WriteQueue {
   explicit WriteQueue(Store::Impl& impl) : impl_(impl) {}
 
   // Blocks until `step` is committed (or failed) and returns its result.
-  Status Submit(const Step& step, size_t max_group);
+  // With `alone`, no other step shares its transaction.
+  Status Submit(const Step& step, size_t max_group, bool alone);
 
  private:
   Store::Impl& impl_;

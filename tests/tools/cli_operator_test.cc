@@ -401,6 +401,43 @@ TEST_F(OperatorTest, PassphraseStoreOpensOnlyWithItsPassphrase) {
   EXPECT_EQ(Run({"stats", "--store", store, "--passphrase"}, "").exit_code, 2);
 }
 
+TEST_F(OperatorTest, PassphraseStoreRotatesDataAndIndexKeys) {
+  // Step 1: a passphrase store with the sample rows.
+  const std::string store = dir_.Sub("phrase");
+  const std::string phrase = "correct horse battery\n";
+  ASSERT_EQ(Run({"init", "--store", store, "--passphrase"}, phrase).exit_code,
+            0);
+  ASSERT_EQ(Run({"import", "--store", store, "--passphrase",
+                 Shared("sdk_tokens.txt")},
+                phrase)
+                .exit_code,
+            0);
+
+  // Step 2: both rotations with the passphrase alone.
+  CliRun data = Run({"rotate-key", "--store", store, "--passphrase", "--data",
+                     "--batch", "5"},
+                    phrase);
+  ASSERT_EQ(data.exit_code, 0) << data.err;
+  EXPECT_NE(data.out.find("re-sealed 24 records"), std::string::npos);
+  CliRun index =
+      Run({"rotate-key", "--store", store, "--passphrase", "--index"}, phrase);
+  ASSERT_EQ(index.exit_code, 0) << index.err;
+
+  // Step 3: the same passphrase still opens it, it verifies clean and
+  // finds by access token through the new index key.
+  CliRun verify = Run({"verify", "--store", store, "--passphrase"}, phrase);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  auto rows = tools::ReadSdkCsvFile(Shared("sdk_tokens.txt"));
+  ASSERT_TRUE(rows.ok());
+  CliRun find = Run(
+      {"find", "--store", store, "--passphrase", "--access"},
+      phrase + std::string((*rows)[3].token.view(Field::kAccessToken)) + "\n");
+  EXPECT_EQ(find.exit_code, 0) << find.err;
+  EXPECT_NE(find.out.find("found id 4 "), std::string::npos);
+  CliRun stats = Run({"stats", "--store", store, "--passphrase"}, phrase);
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+}
+
 TEST_F(OperatorTest, BatchedImportResumesAfterAFailedBatch) {
   // A store already holding access token A-25; the source's line 26 has it.
   const std::string header =

@@ -297,40 +297,5 @@ TEST_F(StoreAdminTest, IndexKeyRotationRebuildsTheIndexes) {
   EXPECT_EQ((*by_user)->id(), "1");
 }
 
-TEST_F(StoreAdminTest, RotationRefusesWhileAnotherProcessReads) {
-  // A child opens the store, reads, and holds it until told to go.
-  int ready[2];
-  int release[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  ASSERT_EQ(::pipe(release), 0);
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(ready[0]);
-    ::close(release[1]);
-    auto other = Store::Open(TestOptions(dir_.Sub("store")));
-    const bool ok = other.ok() && (*other)->FindTokenById("1").ok();
-    char byte = ok ? 'y' : 'n';
-    (void)!::write(ready[1], &byte, 1);
-    (void)!::read(release[0], &byte, 1);
-    ::_exit(0);
-  }
-  ::close(ready[1]);
-  ::close(release[0]);
-  char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-  ASSERT_EQ(byte, 'y');
-
-  EXPECT_EQ(RotateDataKey(*store_, *TestKey(), 10).status().code(),
-            Code::kConflict);
-  EXPECT_EQ(RotateIndexKey(*store_, *TestKey()).code(), Code::kConflict);
-
-  ::close(release[1]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ::close(ready[0]);
-  auto resealed = RotateDataKey(*store_, *TestKey(), 10);
-  EXPECT_TRUE(resealed.ok()) << resealed.status().ToString();
-}
-
 }  // namespace
 }  // namespace tks::testing

@@ -1,4 +1,4 @@
-// tks rotate-key: a new root key for the store.
+// tks rotate-key: a new root, data or index key for the store.
 #include <cstdlib>
 #include <ostream>
 
@@ -24,46 +24,26 @@ constexpr char kHelp[] =
     "processes that have it open keep working until they reopen. Backups\n"
     "made before keep needing the old key.\n"
     "\n"
-    "--data: a new data key; every record is re-sealed under it in\n"
-    "transactions of N records (default 1000), then the old key is\n"
-    "forgotten. If it is interrupted, run it again: it goes on with the\n"
-    "same new key.\n"
+    "--data: a new data key; every new write uses it at once, and every\n"
+    "older record is re-sealed under it in transactions of N records\n"
+    "(default 1000), then the old key is forgotten. If it is interrupted,\n"
+    "run it again: it goes on with the same new key.\n"
     "\n"
     "--index: a new index key; the user name and token indexes are rebuilt\n"
-    "in one transaction.\n"
+    "in one transaction (saves wait for it; finds keep working).\n"
     "\n"
-    "--data and --index need the store to themselves: they refuse while\n"
-    "another process has it open. They need the root key from a key file\n"
-    "or variable.\n"
+    "--data and --index run while other processes keep the store open:\n"
+    "they pick up the new keys by themselves, without a reopen. They work\n"
+    "with any root key source, a passphrase included. A process that was\n"
+    "opened before a --root rotation must be reopened with the new root key\n"
+    "before a --data or --index rotation.\n"
     "\n";
 
 constexpr size_t kDefaultBatch = 1000;
 
-// The root key the store opens with, for --data and --index.
-Result<crypto::SecretKey> CurrentRootKey(const Args& args, CliIo& io) {
-  TKS_ASSIGN_OR_RETURN(std::string path, StorePath(args));
-  TKS_ASSIGN_OR_RETURN(RootKeySource source, KeySource(args, path, io));
-  if (source.passphrase != nullptr) {
-    // TODO(#4): --data/--index on a passphrase store need the store's
-    // Argon2id parameters, which the engine keeps to itself.
-    return InvalidArgument(
-        "--data and --index need a key file or variable; move the store to "
-        "one with --root first");
-  }
-  if (!source.key_file.empty()) return crypto::ReadKeyFile(source.key_file);
-  const char* hex = std::getenv(source.key_env.c_str());
-  if (hex == nullptr) {
-    return InvalidArgument("environment variable " + source.key_env +
-                           " is not set");
-  }
-  return crypto::RootKeyFromHex(hex);
-}
-
 // --data or --index on an open store.
 int RotateInner(const Args& args, CliIo& io, Store& store) {
-  // Step 1: the root key, and the batch size.
-  auto root = CurrentRootKey(args, io);
-  if (!root.ok()) return Fail(io, "rotate-key", root.status());
+  // Step 1: the batch size (the handle's own root key does the rest).
   size_t batch = kDefaultBatch;
   if (auto text = args.Value("batch")) {
     batch = std::strtoul(text->c_str(), nullptr, 10);
@@ -74,14 +54,14 @@ int RotateInner(const Args& args, CliIo& io, Store& store) {
 
   // Step 2: the rotation.
   if (args.Has("index")) {
-    Status rotated = RotateIndexKey(store, *root);
+    Status rotated = RotateIndexKey(store);
     if (!rotated.ok()) return Fail(io, "rotate-key", rotated);
     io.out << "rebuilt the indexes of " << store.path()
            << " under a new index key\n";
     return kExitOk;
   }
   Progress progress(io.err, io.terminal, "re-sealed");
-  auto resealed = RotateDataKey(store, *root, batch,
+  auto resealed = RotateDataKey(store, batch,
                                 [&](uint64_t done) { progress.Update(done); });
   progress.Finish();
   if (!resealed.ok()) return Fail(io, "rotate-key", resealed.status());

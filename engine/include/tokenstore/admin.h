@@ -1,6 +1,6 @@
-// Operator calls on an open store (DESIGN §10): verify, backup, root key
-// rotation. They are what `tks verify`, `tks backup` and `tks rotate-key
-// --root` run; applications do not need them.
+// Operator calls on an open store (DESIGN §10): verify, backup, key
+// rotation. They are what `tks verify`, `tks backup` and `tks rotate-key`
+// run; applications do not need them.
 //
 // Thread safety: like Store, every call may run while other threads and
 // processes use the store. Messages and reports name record ids, index
@@ -53,28 +53,42 @@ Status BackupStore(const Store& store, const std::string& dest_dir);
 
 // Re-wraps the keyring under `new_root_key` in one transaction, so only
 // the new key opens the store from then on (a passphrase store becomes a
-// key store). Records and indexes are untouched. Other handles keep
-// working until they reopen, which then needs the new key.
+// key store). Records and indexes are untouched. This handle keeps the
+// new key; other handles keep working with the keys they hold until they
+// reopen (which then needs the new key), but if the data or index key is
+// rotated afterwards they cannot load the new keyring and fail with
+// WRONG_KEY: reopen them with the new root key first.
 Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 
-// Key rotation needs the store to itself: both calls return CONFLICT when
-// the reader table shows another live process, and REQUIRE that no other
-// thread uses `store` meanwhile (this handle switches to the new keys).
-// `root_key` must open the store (WRONG_KEY otherwise).
+// Data and index key rotation while the store stays in use: other threads
+// of this handle, other Store objects and other processes keep finding,
+// saving and deleting throughout and afterwards, without reopening. Each
+// keyring change commits a new keyring generation; a handle adopts it at
+// its next write transaction, or when it meets a record sealed under a
+// key it does not know, or when a find misses (a stale index key can
+// only miss, since every hit is confirmed by decrypting). Both calls use
+// this handle's own root key (so they work on a passphrase store too);
+// WRONG_KEY if another handle rotated the root key since this one opened.
+// Other errors: those of a write (IO_FATAL, MAP_FULL, USED_AFTER_FORK).
 //
-// RotateDataKey: adds a new data key and re-seals every record under it
-// in transactions of `batch_size` records, then forgets the old keys.
-// Readers of this handle keep working throughout. Killed midway, the next
-// call picks up the same new key and goes on. Returns the records
-// re-sealed. CONFLICT also when a record under an old key appeared during
-// the rotation (run it again).
+// RotateDataKey: adds a new data key, which every writer uses from then
+// on, and re-seals every older record under it in transactions of
+// `batch_size` records; then forgets the old keys. Killed midway, the
+// next call picks up the same new key and goes on. Returns the records
+// re-sealed. INVALID_ARGUMENT for a batch size of 0. CONFLICT if a record
+// under an old key remains at the end (only a writer that does not know
+// keyring generations, i.e. an older build, can cause it): run it again.
 //
 // RotateIndexKey: replaces the index key and rebuilds the user name and
 // token indexes in one transaction (the id and expiry indexes are not
-// keyed). Other processes must reopen the store afterwards.
-//
-// TODO(#4): rotation while other processes keep the store open needs
-// them to reload the keyring; not built yet.
+// keyed); saves wait for it, finds keep working.
+// TODO(#4): the index rebuild is one transaction, not bounded batches.
+Result<uint64_t> RotateDataKey(Store& store, size_t batch_size,
+                               const VerifyProgress& progress = {});
+Status RotateIndexKey(Store& store);
+
+// The same after checking that `root_key` opens the store (WRONG_KEY
+// otherwise).
 Result<uint64_t> RotateDataKey(Store& store, const crypto::SecretKey& root_key,
                                size_t batch_size,
                                const VerifyProgress& progress = {});
