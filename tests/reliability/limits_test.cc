@@ -194,7 +194,7 @@ TEST(LimitsTest, NetworkFilesystemsAreRecognised) {
   EXPECT_EQ(NetworkFilesystemName(0x58465342), "");  // xfs
   testing::TempDir dir;
   EXPECT_TRUE(CheckLocalFilesystem(dir.path()).ok());
-  // TODO(#6): Store::Open on a real NFS/CIFS mount is not exercised: this
+  // Store::Open on a real NFS/CIFS mount is not exercised: this
   // machine's kernel has no nfs/cifs/9p and no modules to load (see
   // tests/RELIABILITY.md). The whole open path refusing a directory whose
   // statfs reports NFS is tested in tests/api/c_api_env_test.c.
