@@ -10,21 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "c_check.h"
 #include "tks/tks.h"
-
-static int g_passed = 0;
-static int g_failed = 0;
-
-static void check(int ok, const char* what, int line) {
-  if (ok) {
-    g_passed++;
-  } else {
-    g_failed++;
-    fprintf(stderr, "FAIL line %d: %s\n", line, what);
-  }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
 
 static const unsigned char kKey[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
                                        7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
@@ -32,15 +19,7 @@ static const unsigned char kKey[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
 
 /* Opens the store at `path` with the test key; returns the code. */
 static int open_store(const char* path, tks_store** store, tks_error** err) {
-  tks_options* options = NULL;
-  int code = tks_options_create(&options);
-  if (code != TKS_OK) return code;
-  tks_options_set_path(options, path);
-  tks_options_set_key_bytes(options, kKey, sizeof kKey);
-  tks_options_set_durability(options, TKS_DURABILITY_NO_SYNC);
-  code = tks_store_open(options, store, err);
-  tks_options_free(options);
-  return code;
+  return open_store_with_key(path, kKey, TKS_DURABILITY_NO_SYNC, store, err);
 }
 
 /* Saves three records with access tokens "a0".."a2"; ids 1..3. */
@@ -187,6 +166,5 @@ int main(void) {
 
   snprintf(command, sizeof command, "rm -rf '%s'", dir);
   if (system(command) != 0) fprintf(stderr, "could not remove %s\n", dir);
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed == 0 ? 0 : 1;
+  return report_checks();
 }

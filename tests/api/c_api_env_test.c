@@ -19,37 +19,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "c_check.h"
 #include "tks/tks.h"
-
-static int g_passed = 0;
-static int g_failed = 0;
-
-static void check(int ok, const char* what, int line) {
-  if (ok) {
-    g_passed++;
-  } else {
-    g_failed++;
-    fprintf(stderr, "FAIL line %d: %s\n", line, what);
-  }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
 
 static const unsigned char kKey[32] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
                                        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
                                        9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
 
-/* Opens the store at `path` (durable) with the test key. */
+/* Opens the store at `path` with the test key; returns the code. */
 static int open_store(const char* path, tks_store** store, tks_error** err) {
-  tks_options* options = NULL;
-  int code = tks_options_create(&options);
-  if (code != TKS_OK) return code;
-  tks_options_set_path(options, path);
-  tks_options_set_key_bytes(options, kKey, sizeof kKey);
-  tks_options_set_durability(options, TKS_DURABILITY_FULL);
-  code = tks_store_open(options, store, err);
-  tks_options_free(options);
-  return code;
+  return open_store_with_key(path, kKey, TKS_DURABILITY_FULL, store, err);
 }
 
 /* Saves a record with access token `access`; returns the code. */
@@ -242,6 +221,5 @@ int main(int argc, char** argv) {
   test_unsupported_fs(dir);
   snprintf(command, sizeof command, "rm -rf '%s'", dir);
   if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", dir);
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed == 0 ? 0 : 1;
+  return report_checks();
 }

@@ -10,22 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "c_check.h"
 #include "tks/tks.h"
-
-static int g_passed = 0;
-static int g_failed = 0;
-
-/* Counts one check; prints where it failed. */
-static void check(int ok, const char* what, int line) {
-  if (ok) {
-    g_passed++;
-  } else {
-    g_failed++;
-    fprintf(stderr, "FAIL line %d: %s\n", line, what);
-  }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
 
 /* Checks that `expr` returns `code`; prints both names when not. */
 #define CHECK_CODE(expr, code)                                    \
@@ -864,6 +850,5 @@ int main(void) {
 
   snprintf(command, sizeof command, "rm -rf '%s'", dir);
   if (system(command) != 0) fprintf(stderr, "could not remove %s\n", dir);
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed == 0 ? 0 : 1;
+  return report_checks();
 }
