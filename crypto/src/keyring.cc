@@ -13,6 +13,9 @@ namespace {
 constexpr std::string_view kWrapAd = "tokenstore keyring v1";
 constexpr std::string_view kCheckLabel = "tokenstore key check v1";
 constexpr size_t kWrapBlock = 16;
+// Bits of the optional index byte after the index key.
+constexpr uint8_t kIndexSetB = 0x01;
+constexpr uint8_t kHasPendingIndexKey = 0x02;
 
 void PutU32(std::string* out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -37,7 +40,9 @@ Result<Keyring> Keyring::Generate() {
 }
 
 Result<std::string> Keyring::Wrap(const SecretKey& root_key) const {
-  // Plaintext: count, (id, key)*, active id, index key.
+  // Plaintext: count, (id, key)*, active id, index key, and when the
+  // indexes are in set B or a change is pending: an index byte and the
+  // pending key. A keyring without either has the layout of format 1.
   SecretString plain;
   plain.push_back(static_cast<char>(data_keys_.size()));
   for (const auto& [id, key] : data_keys_) {
@@ -51,6 +56,14 @@ Result<std::string> Keyring::Wrap(const SecretKey& root_key) const {
   plain.append(active.data(), active.size());
   plain.append(reinterpret_cast<const char*>(index_key_.data()),
                SecretKey::kSize);
+  uint8_t index_byte = 0;
+  if (index_set_ == IndexSet::kB) index_byte |= kIndexSetB;
+  if (pending_index_key_) index_byte |= kHasPendingIndexKey;
+  if (index_byte != 0) plain.push_back(static_cast<char>(index_byte));
+  if (pending_index_key_) {
+    plain.append(reinterpret_cast<const char*>(pending_index_key_->data()),
+                 SecretKey::kSize);
+  }
 
   std::string wrapped;
   TKS_RETURN_IF_ERROR(
@@ -69,7 +82,8 @@ Result<Keyring> Keyring::Unwrap(const SecretKey& root_key,
   const size_t entry = 4 + SecretKey::kSize;
   if (plain.empty()) return Corrupt("keyring is empty");
   const size_t count = static_cast<uint8_t>(plain[0]);
-  if (count == 0 || plain.size() != 1 + count * entry + 4 + SecretKey::kSize) {
+  const size_t base = 1 + count * entry + 4 + SecretKey::kSize;
+  if (count == 0 || plain.size() < base) {
     return Corrupt("keyring has a bad length");
   }
   std::vector<std::pair<uint32_t, SecretKey>> data_keys;
@@ -87,6 +101,21 @@ Result<Keyring> Keyring::Unwrap(const SecretKey& root_key,
   Keyring ring(std::move(data_keys), active, std::move(index_key));
   if (ring.DataKey(active) == nullptr) {
     return Corrupt("keyring names an unknown active key");
+  }
+
+  // Step 4: the index byte and pending index key, when present.
+  if (plain.size() == base) return ring;
+  const uint8_t index_byte = static_cast<uint8_t>(plain[base]);
+  const bool pending = (index_byte & kHasPendingIndexKey) != 0;
+  if ((index_byte & ~(kIndexSetB | kHasPendingIndexKey)) != 0 ||
+      plain.size() != base + 1 + (pending ? SecretKey::kSize : 0)) {
+    return Corrupt("keyring has a bad index key section");
+  }
+  if ((index_byte & kIndexSetB) != 0) ring.index_set_ = IndexSet::kB;
+  if (pending) {
+    TKS_ASSIGN_OR_RETURN(
+        ring.pending_index_key_,
+        SecretKey::FromBytes({plain.data() + base + 1, SecretKey::kSize}));
   }
   return ring;
 }
@@ -130,8 +159,22 @@ Status Keyring::RemoveDataKey(uint32_t id) {
   return NotFound("no data key with id " + std::to_string(id));
 }
 
-Status Keyring::ReplaceIndexKey() {
-  TKS_ASSIGN_OR_RETURN(index_key_, SecretKey::Random());
+Status Keyring::BeginIndexKeyChange() {
+  if (pending_index_key_) {
+    return InvalidArgument("an index key change is pending already");
+  }
+  TKS_ASSIGN_OR_RETURN(SecretKey key, SecretKey::Random());
+  pending_index_key_ = std::move(key);
+  return Status::Ok();
+}
+
+Status Keyring::FinishIndexKeyChange() {
+  if (!pending_index_key_) {
+    return InvalidArgument("no index key change is pending");
+  }
+  index_key_ = std::move(*pending_index_key_);
+  pending_index_key_.reset();
+  index_set_ = OtherSet(index_set_);
   return Status::Ok();
 }
 

@@ -17,26 +17,40 @@ namespace tks::admin_index {
 
 struct IndexInfo {
   std::string_view name;
+  // Where the entries are: a database of layout::Databases (id, expiry)
+  // or of a keyed index set (the others); the other member is null.
   MDB_dbi layout::Databases::*dbi;
+  MDB_dbi layout::KeyedDatabases::*keyed_dbi;
   Field field;
   // True when the record's sequence ends the key (user, expiry); false
   // when it is the value (id, tokens).
   bool seq_in_key;
+
+  bool keyed() const { return keyed_dbi != nullptr; }
 };
 
 inline constexpr std::array<IndexInfo, 6> kIndexes = {{
-    {"id", &layout::Databases::idx_id, Field::kId, false},
-    {"user_name", &layout::Databases::idx_user, Field::kUserName, true},
-    {"refresh_token", &layout::Databases::idx_refresh, Field::kRefreshToken,
-     false},
-    {"access_token", &layout::Databases::idx_access, Field::kAccessToken,
-     false},
-    {"grant_token", &layout::Databases::idx_grant, Field::kGrantToken, false},
-    {"expiry_time", &layout::Databases::idx_expiry, Field::kExpiryTime, true},
+    {"id", &layout::Databases::idx_id, nullptr, Field::kId, false},
+    {"user_name", nullptr, &layout::KeyedDatabases::idx_user,
+     Field::kUserName, true},
+    {"refresh_token", nullptr, &layout::KeyedDatabases::idx_refresh,
+     Field::kRefreshToken, false},
+    {"access_token", nullptr, &layout::KeyedDatabases::idx_access,
+     Field::kAccessToken, false},
+    {"grant_token", nullptr, &layout::KeyedDatabases::idx_grant,
+     Field::kGrantToken, false},
+    {"expiry_time", &layout::Databases::idx_expiry, nullptr,
+     Field::kExpiryTime, true},
 }};
 
 // The index of `field`; nullptr for a field without one.
 const IndexInfo* IndexOf(Field field);
+
+// The database of `index`, taking a keyed one from `keyed_set`.
+inline MDB_dbi DatabaseOf(const IndexInfo& index, const Store::Impl& impl,
+                          const layout::KeyedDatabases& keyed_set) {
+  return index.keyed() ? keyed_set.*index.keyed_dbi : impl.dbs().*index.dbi;
+}
 
 struct Entry {
   std::string key;

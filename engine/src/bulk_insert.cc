@@ -46,14 +46,41 @@ constexpr size_t kChunk = 8192;
 // Fewer items than this per thread are not worth a thread.
 constexpr size_t kMinShare = 512;
 
-// One batch item sealed and hashed, ready to be put.
+// The entries of one item in one keyed index set.
+struct KeyedEntries {
+  std::array<Entry, 3> unique;
+  Entry user;
+};
+
+// One batch item sealed and hashed, ready to be put; `pending` only while
+// an index key change is pending.
 struct Prepared {
   Status status;
   std::string value;
-  std::array<Entry, 3> unique;
-  Entry user;
+  KeyedEntries keyed;
+  KeyedEntries pending;
   Entry expiry;
 };
+
+// The entries of `record` (item `i`, sequence `seq`) made with `indexer`.
+void HashKeyed(const crypto::BlindIndexer& indexer, const Token& record,
+               uint64_t seq, size_t i, KeyedEntries* out) {
+  for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
+    const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
+    const std::string_view token = record.view(index.field);
+    out->unique[u] = Entry();
+    if (token.empty()) continue;
+    out->unique[u] =
+        MakeEntry(layout::View(indexer.Hash(index.slot, token)), seq, i);
+  }
+  const std::string_view user = record.view(Field::kUserName);
+  out->user = Entry();
+  if (!user.empty()) {
+    out->user = MakeEntry(
+        layout::UserKey(indexer.Hash(crypto::IndexSlot::kUserName, user), seq),
+        seq, i);
+  }
+}
 
 // Seals item `i` as record `seq` with id `id` and computes its index
 // entries. Touches no LMDB state, so items are prepared in parallel.
@@ -73,21 +100,10 @@ void Prepare(const Store::Impl& impl, const Token& item, std::string_view id,
   out->value = std::move(*value);
 
   // Step 2: its index entries.
-  for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
-    const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
-    const std::string_view token = record.view(index.field);
-    out->unique[u] = Entry();
-    if (token.empty()) continue;
-    out->unique[u] = MakeEntry(
-        layout::View(impl.keys().indexer.Hash(index.slot, token)), seq, i);
-  }
-  const std::string_view user = record.view(Field::kUserName);
-  out->user = Entry();
-  if (!user.empty()) {
-    out->user = MakeEntry(
-        layout::UserKey(
-            impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user), seq),
-        seq, i);
+  const KeyState& keys = impl.keys();
+  HashKeyed(keys.indexer, record, seq, i, &out->keyed);
+  if (keys.pending_indexer) {
+    HashKeyed(*keys.pending_indexer, record, seq, i, &out->pending);
   }
   out->expiry = Entry();
   if (auto expiry = ParseExpiryMs(record.view(Field::kExpiryTime))) {
@@ -158,6 +174,28 @@ Status PutIds(WriteContext& ctx, const Store::Impl& impl,
   return Status::Ok();
 }
 
+// Gathered entries of one keyed index set.
+struct KeyedBatch {
+  std::array<std::vector<Entry>, 3> unique;
+  std::vector<Entry> users;
+
+  void Add(const KeyedEntries& entries) {
+    for (size_t u = 0; u < unique.size(); ++u) {
+      if (entries.unique[u].size != 0) unique[u].push_back(entries.unique[u]);
+    }
+    if (entries.user.size != 0) users.push_back(entries.user);
+  }
+
+  Status Put(WriteContext& ctx, const layout::KeyedDatabases& indexes) {
+    for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
+      const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
+      TKS_RETURN_IF_ERROR(
+          PutSorted(ctx, indexes.*index.dbi, unique[u], true, index.name));
+    }
+    return PutSorted(ctx, indexes.idx_user, users, false, "user index");
+  }
+};
+
 }  // namespace
 
 Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
@@ -200,8 +238,9 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
 
   // Step 3: seal and hash the records a chunk at a time on every core,
   // append them here, and gather their index entries.
-  std::array<std::vector<Entry>, 3> unique;
-  std::vector<Entry> users;
+  const KeyState& keys = impl.keys();
+  KeyedBatch keyed;
+  KeyedBatch pending;
   std::vector<Entry> expiries;
   const uint64_t now = NowMs();
   std::vector<std::string_view> id_of(batch.size());
@@ -224,10 +263,8 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
       TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().records,
                                     layout::View(key), item.value, MDB_APPEND,
                                     "records"));
-      for (size_t u = 0; u < unique.size(); ++u) {
-        if (item.unique[u].size != 0) unique[u].push_back(item.unique[u]);
-      }
-      if (item.user.size != 0) users.push_back(item.user);
+      keyed.Add(item.keyed);
+      if (keys.pending_indexer) pending.Add(item.pending);
       if (item.expiry.size != 0) expiries.push_back(item.expiry);
       (*outcomes)[i] = {std::string(id_of[i]), 1, now};
     }
@@ -235,13 +272,10 @@ Status InsertAll(WriteContext& ctx, const Store::Impl& impl,
 
   // Step 4: each index in key order, then the counters.
   TKS_RETURN_IF_ERROR(PutIds(ctx, impl, ids, seqs));
-  for (size_t u = 0; u < layout::kUniqueIndexes.size(); ++u) {
-    const layout::UniqueIndex& index = layout::kUniqueIndexes[u];
-    TKS_RETURN_IF_ERROR(
-        PutSorted(ctx, impl.dbs().*index.dbi, unique[u], true, index.name));
+  TKS_RETURN_IF_ERROR(keyed.Put(ctx, keys.indexes));
+  if (keys.pending_indexer) {
+    TKS_RETURN_IF_ERROR(pending.Put(ctx, keys.pending_indexes));
   }
-  TKS_RETURN_IF_ERROR(
-      PutSorted(ctx, impl.dbs().idx_user, users, false, "user index"));
   TKS_RETURN_IF_ERROR(
       PutSorted(ctx, impl.dbs().idx_expiry, expiries, false, "expiry index"));
   return records::WriteCounters(ctx, impl, counters);

@@ -62,12 +62,38 @@ Result<const KeyState*> Store::Impl::KeysAt(MDB_txn* txn) const {
   }
   TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring,
                        crypto::Keyring::Unwrap(*root_key_, wrapped));
-  TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
-                       crypto::BlindIndexer::Create(keyring.index_key()));
+  TKS_ASSIGN_OR_RETURN(std::unique_ptr<KeyState> state,
+                       MakeKeyState(std::move(keyring), generation, txn));
   Log(LogLevel::kInfo, "store " + path_ + " loaded keyring generation " +
                            std::to_string(generation));
-  return Keep(std::make_unique<KeyState>(
-      KeyState{std::move(keyring), std::move(indexer), generation}));
+  return Keep(std::move(state));
+}
+
+Result<const KeyState*> Store::Impl::KeysFor(MDB_txn* txn) const {
+  // A write transaction's id is past every snapshot's, and it refreshed
+  // the keys when it began; so only an older read snapshot looks further.
+  const KeyState* current = current_keys_.load(std::memory_order_acquire);
+  if (mdb_txn_id(txn) >= current->seen_txnid) return current;
+  return KeysAt(txn);
+}
+
+Result<std::unique_ptr<KeyState>> Store::Impl::MakeKeyState(
+    crypto::Keyring keyring, uint64_t generation, MDB_txn* txn) const {
+  // Step 1: the index key's hashes and set.
+  TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
+                       crypto::BlindIndexer::Create(keyring.index_key()));
+  const crypto::IndexSet set = keyring.index_set();
+  auto state = std::make_unique<KeyState>(
+      KeyState{std::move(keyring), std::move(indexer), keyed_set(set),
+               std::nullopt, keyed_set(crypto::OtherSet(set)), generation,
+               lmdb::SnapshotId(txn)});
+
+  // Step 2: those of a pending index key change.
+  if (const crypto::SecretKey* pending = state->keyring.pending_index_key()) {
+    TKS_ASSIGN_OR_RETURN(state->pending_indexer,
+                         crypto::BlindIndexer::Create(*pending));
+  }
+  return state;
 }
 
 const KeyState* Store::Impl::Keep(std::unique_ptr<KeyState> state) const {
@@ -94,12 +120,12 @@ Status Store::Impl::RefreshKeys(MDB_txn* txn) const {
   return KeysAt(txn).status();
 }
 
-Status Store::Impl::AdoptKeys(crypto::Keyring keyring, uint64_t generation) {
-  TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
-                       crypto::BlindIndexer::Create(keyring.index_key()));
+Status Store::Impl::AdoptKeys(crypto::Keyring keyring, uint64_t generation,
+                              MDB_txn* txn) {
+  TKS_ASSIGN_OR_RETURN(std::unique_ptr<KeyState> state,
+                       MakeKeyState(std::move(keyring), generation, txn));
   std::lock_guard lock(keys_mu_);
-  Keep(std::make_unique<KeyState>(
-      KeyState{std::move(keyring), std::move(indexer), generation}));
+  Keep(std::move(state));
   return Status::Ok();
 }
 

@@ -50,4 +50,10 @@ std::string ExpiryKey(uint64_t expiry_ms, uint64_t seq) {
   return key;
 }
 
+std::array<std::string, 4> KeyedDatabaseNames(crypto::IndexSet set) {
+  const std::string suffix = set == crypto::IndexSet::kB ? "_b" : "";
+  return {"idx_user" + suffix, "idx_refresh" + suffix, "idx_access" + suffix,
+          "idx_grant" + suffix};
+}
+
 }  // namespace tks::layout

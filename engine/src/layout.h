@@ -9,6 +9,11 @@
 //             H_field (16)              -> seq (8), unique
 //   idx_expiry expiry ms (8) || seq (8) -> empty
 //   leases    seq (8)                   -> deadline ms (8) || holder
+//
+// The four keyed indexes (user and tokens, whose keys are blind hashes)
+// exist twice: set A (the names above) and set B (the same names ending
+// in "_b"). The keyring says which set its index key fills; an index key
+// change builds the other set, then switches (store_admin_rotate.cc).
 #ifndef TOKENSTORE_ENGINE_LAYOUT_H_
 #define TOKENSTORE_ENGINE_LAYOUT_H_
 
@@ -20,6 +25,7 @@
 #include <string_view>
 
 #include "tokenstore/crypto/blind_index.h"
+#include "tokenstore/crypto/keyring.h"
 #include "tokenstore/token.h"
 
 namespace tks::layout {
@@ -33,17 +39,25 @@ inline constexpr std::string_view kMetaKdf = "kdf";
 // The keyring generation (8 bytes); absent means 0.
 inline constexpr std::string_view kMetaKeyringGeneration = "keyring_gen";
 
+// The databases whose keys need no index key.
 struct Databases {
   MDB_dbi meta = 0;
   MDB_dbi records = 0;
   MDB_dbi idx_id = 0;
+  MDB_dbi idx_expiry = 0;
+  MDB_dbi leases = 0;
+};
+
+// One set of keyed indexes (A or B).
+struct KeyedDatabases {
   MDB_dbi idx_user = 0;
   MDB_dbi idx_refresh = 0;
   MDB_dbi idx_access = 0;
   MDB_dbi idx_grant = 0;
-  MDB_dbi idx_expiry = 0;
-  MDB_dbi leases = 0;
 };
+
+// The names of the keyed databases of `set`, in KeyedDatabases order.
+std::array<std::string, 4> KeyedDatabaseNames(crypto::IndexSet set);
 
 // Big-endian integers.
 void PutU64(std::string* out, uint64_t v);
@@ -72,16 +86,16 @@ inline std::string_view View(const crypto::BlindHash& hash) {
 struct UniqueIndex {
   Field field;
   crypto::IndexSlot slot;
-  MDB_dbi Databases::*dbi;
+  MDB_dbi KeyedDatabases::*dbi;
   std::string_view name;
 };
 inline constexpr std::array<UniqueIndex, 3> kUniqueIndexes = {{
     {Field::kRefreshToken, crypto::IndexSlot::kRefreshToken,
-     &Databases::idx_refresh, "refresh_token"},
+     &KeyedDatabases::idx_refresh, "refresh_token"},
     {Field::kAccessToken, crypto::IndexSlot::kAccessToken,
-     &Databases::idx_access, "access_token"},
-    {Field::kGrantToken, crypto::IndexSlot::kGrantToken, &Databases::idx_grant,
-     "grant_token"},
+     &KeyedDatabases::idx_access, "access_token"},
+    {Field::kGrantToken, crypto::IndexSlot::kGrantToken,
+     &KeyedDatabases::idx_grant, "grant_token"},
 }};
 
 }  // namespace tks::layout

@@ -82,4 +82,13 @@ Result<uint64_t> Count(MDB_txn* txn, MDB_dbi dbi) {
   return static_cast<uint64_t>(stat.ms_entries);
 }
 
+size_t SnapshotId(MDB_txn* txn) {
+  // A write transaction's id is one past the last commit, which
+  // mdb_env_info reports; a read transaction's is at most that.
+  const size_t id = mdb_txn_id(txn);
+  MDB_envinfo info{};
+  mdb_env_info(mdb_txn_env(txn), &info);
+  return id > info.me_last_txnid ? id - 1 : id;
+}
+
 }  // namespace tks::lmdb

@@ -98,6 +98,11 @@ Status Del(MDB_txn* txn, MDB_dbi dbi, std::string_view key, bool* found,
 // Entries in a database.
 Result<uint64_t> Count(MDB_txn* txn, MDB_dbi dbi);
 
+// The id of the last commit `txn` sees: its own id for a read
+// transaction, the one before for a write transaction (which gets the
+// next id).
+size_t SnapshotId(MDB_txn* txn);
+
 }  // namespace tks::lmdb
 
 #endif  // TOKENSTORE_ENGINE_LMDB_WRAP_H_

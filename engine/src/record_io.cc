@@ -14,23 +14,28 @@ bool Indexable(const Token& token, Field field) {
   return token.has(field) && !token.view(field).empty();
 }
 
-crypto::BlindHash HashOf(const Store::Impl& impl, crypto::IndexSlot slot,
-                         const Token& token, Field field) {
-  return impl.keys().indexer.Hash(slot, token.view(field));
+// Runs `fn(indexer, indexes)` for each keyed index set a write keeps up to
+// date: the index key's, and while an index key change is pending, the
+// pending key's (store_admin_rotate.cc).
+template <typename Fn>
+Status ForEachKeyedSet(const KeyState& keys, Fn&& fn) {
+  TKS_RETURN_IF_ERROR(fn(keys.indexer, keys.indexes));
+  if (!keys.pending_indexer) return Status::Ok();
+  return fn(*keys.pending_indexer, keys.pending_indexes);
 }
 
 // The record a unique index entry points to, confirmed by its field.
-Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl,
+Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl, const KeyState& keys,
                    const UniqueIndex& index, std::string_view value,
                    std::optional<Located>* out) {
   // Step 1: one index probe.
   out->reset();
   if (value.empty()) return Status::Ok();
-  const crypto::BlindHash hash = impl.keys().indexer.Hash(index.slot, value);
+  const crypto::BlindHash hash = keys.indexer.Hash(index.slot, value);
   std::string_view seq_bytes;
   bool found = false;
-  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi, layout::View(hash),
-                                &seq_bytes, &found));
+  TKS_RETURN_IF_ERROR(lmdb::Get(txn, keys.indexes.*index.dbi,
+                                layout::View(hash), &seq_bytes, &found));
   if (!found) return Status::Ok();
   if (seq_bytes.size() != 8) {
     return Corrupt(std::string(index.name) + " index entry is malformed");
@@ -48,16 +53,16 @@ Status ProbeUnique(MDB_txn* txn, const Store::Impl& impl,
 }
 
 // The first-inserted record of a user name.
-Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl, std::string_view user,
-                   std::optional<Located>* out) {
+Status FirstOfUser(MDB_txn* txn, const Store::Impl& impl, const KeyState& keys,
+                   std::string_view user, std::optional<Located>* out) {
   // Step 1: position at the first entry with this name's hash.
   out->reset();
   if (user.empty()) return Status::Ok();
   const crypto::BlindHash hash =
-      impl.keys().indexer.Hash(crypto::IndexSlot::kUserName, user);
+      keys.indexer.Hash(crypto::IndexSlot::kUserName, user);
   const std::string start = layout::UserKey(hash, 0);
   TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
-                       lmdb::Cursor::Open(txn, impl.dbs().idx_user));
+                       lmdb::Cursor::Open(txn, keys.indexes.idx_user));
   MDB_val key = lmdb::Val(start);
   MDB_val data{};
   MDB_cursor_op op = MDB_SET_RANGE;
@@ -89,59 +94,65 @@ const UniqueIndex& IndexOf(Field field) {
   return layout::kUniqueIndexes[0];
 }
 
-// Moves one unique index entry from old to new value.
+// Moves one unique index entry from old to new value, in every keyed set
+// a write keeps.
 Status MoveUnique(WriteContext& ctx, const Store::Impl& impl,
                   const UniqueIndex& index, uint64_t seq, const Token* old,
                   const Token& record) {
   const bool had = old != nullptr && Indexable(*old, index.field);
   const bool has = Indexable(record, index.field);
+  if (!had && !has) return Status::Ok();
   if (had && has && old->view(index.field) == record.view(index.field)) {
     return Status::Ok();
   }
-  const MDB_dbi dbi = impl.dbs().*index.dbi;
-  if (had) {
-    bool found = false;
-    ctx.wrote = true;
-    TKS_RETURN_IF_ERROR(lmdb::Del(
-        ctx.txn, dbi, layout::View(HashOf(impl, index.slot, *old, index.field)),
-        &found, index.name));
-  }
-  if (has) {
-    const layout::SeqKey seq_key = layout::EncodeSeq(seq);
-    ctx.wrote = true;
-    return lmdb::Put(
-        ctx.txn, dbi,
-        layout::View(HashOf(impl, index.slot, record, index.field)),
-        layout::View(seq_key), MDB_NOOVERWRITE, index.name);
-  }
-  return Status::Ok();
+  const layout::SeqKey seq_key = layout::EncodeSeq(seq);
+  return ForEachKeyedSet(
+      impl.keys(), [&](const crypto::BlindIndexer& indexer,
+                       const layout::KeyedDatabases& indexes) -> Status {
+        const MDB_dbi dbi = indexes.*index.dbi;
+        ctx.wrote = true;
+        if (had) {
+          bool found = false;
+          const crypto::BlindHash hash =
+              indexer.Hash(index.slot, old->view(index.field));
+          TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, dbi, layout::View(hash),
+                                        &found, index.name));
+        }
+        if (!has) return Status::Ok();
+        const crypto::BlindHash hash =
+            indexer.Hash(index.slot, record.view(index.field));
+        return lmdb::Put(ctx.txn, dbi, layout::View(hash),
+                         layout::View(seq_key), MDB_NOOVERWRITE, index.name);
+      });
 }
 
+// The same for the user name entry.
 Status MoveUser(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
                 const Token* old, const Token& record) {
   const bool had = old != nullptr && Indexable(*old, Field::kUserName);
   const bool has = Indexable(record, Field::kUserName);
+  if (!had && !has) return Status::Ok();
   if (had && has &&
       old->view(Field::kUserName) == record.view(Field::kUserName)) {
     return Status::Ok();
   }
   const auto slot = crypto::IndexSlot::kUserName;
-  if (had) {
-    bool found = false;
-    ctx.wrote = true;
-    TKS_RETURN_IF_ERROR(lmdb::Del(
-        ctx.txn, impl.dbs().idx_user,
-        layout::UserKey(HashOf(impl, slot, *old, Field::kUserName), seq),
-        &found, "user index"));
-  }
-  if (has) {
-    ctx.wrote = true;
-    return lmdb::Put(
-        ctx.txn, impl.dbs().idx_user,
-        layout::UserKey(HashOf(impl, slot, record, Field::kUserName), seq), {},
-        0, "user index");
-  }
-  return Status::Ok();
+  return ForEachKeyedSet(
+      impl.keys(), [&](const crypto::BlindIndexer& indexer,
+                       const layout::KeyedDatabases& indexes) -> Status {
+        ctx.wrote = true;
+        if (had) {
+          bool found = false;
+          const std::string key = layout::UserKey(
+              indexer.Hash(slot, old->view(Field::kUserName)), seq);
+          TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, indexes.idx_user, key,
+                                        &found, "user index"));
+        }
+        if (!has) return Status::Ok();
+        const std::string key = layout::UserKey(
+            indexer.Hash(slot, record.view(Field::kUserName)), seq);
+        return lmdb::Put(ctx.txn, indexes.idx_user, key, {}, 0, "user index");
+      });
 }
 
 Status MoveExpiry(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
@@ -257,20 +268,20 @@ Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,
   return Status::Ok();
 }
 
-Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
-                  std::optional<Located>* out) {
+Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const KeyState& keys,
+                  const Token& query, std::optional<Located>* out) {
   out->reset();
 
   // Rule 1: a user name, even an empty one, decides alone.
   if (query.has(Field::kUserName)) {
-    return FirstOfUser(txn, impl, query.view(Field::kUserName), out);
+    return FirstOfUser(txn, impl, keys, query.view(Field::kUserName), out);
   }
 
   // Rule 2: an access token without client credentials.
   const bool has_client_id = query.has(Field::kClientId);
   const bool has_secret = query.has(Field::kClientSecret);
   if (query.has(Field::kAccessToken) && !has_client_id && !has_secret) {
-    return ProbeUnique(txn, impl, IndexOf(Field::kAccessToken),
+    return ProbeUnique(txn, impl, keys, IndexOf(Field::kAccessToken),
                        query.view(Field::kAccessToken), out);
   }
 
@@ -279,12 +290,13 @@ Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
   const bool has_refresh = query.has(Field::kRefreshToken);
   if ((has_grant || has_refresh) && has_client_id && has_secret) {
     if (has_grant) {
-      TKS_RETURN_IF_ERROR(ProbeUnique(txn, impl, IndexOf(Field::kGrantToken),
+      TKS_RETURN_IF_ERROR(ProbeUnique(txn, impl, keys,
+                                      IndexOf(Field::kGrantToken),
                                       query.view(Field::kGrantToken), out));
       if (out->has_value()) return Status::Ok();
     }
     if (has_refresh) {
-      return ProbeUnique(txn, impl, IndexOf(Field::kRefreshToken),
+      return ProbeUnique(txn, impl, keys, IndexOf(Field::kRefreshToken),
                          query.view(Field::kRefreshToken), out);
     }
   }
@@ -295,13 +307,14 @@ Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
 
 Status CheckUniqueTokens(MDB_txn* txn, const Store::Impl& impl,
                          const Token& record, uint64_t seq) {
+  const KeyState& keys = impl.keys();
   for (const UniqueIndex& index : layout::kUniqueIndexes) {
     if (!Indexable(record, index.field)) continue;
     const crypto::BlindHash hash =
-        HashOf(impl, index.slot, record, index.field);
+        keys.indexer.Hash(index.slot, record.view(index.field));
     std::string_view seq_bytes;
     bool found = false;
-    TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().*index.dbi,
+    TKS_RETURN_IF_ERROR(lmdb::Get(txn, keys.indexes.*index.dbi,
                                   layout::View(hash), &seq_bytes, &found));
     if (found &&
         (seq_bytes.size() != 8 || layout::DecodeSeq(seq_bytes) != seq)) {

@@ -49,17 +49,19 @@ Status ReadRecord(MDB_txn* txn, const Store::Impl& impl, uint64_t seq,
 Status FindById(MDB_txn* txn, const Store::Impl& impl, std::string_view id,
                 std::optional<Located>* out);
 
-// The record matching `query` by the rules of DESIGN §3.1, if any.
-Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const Token& query,
-                  std::optional<Located>* out);
+// The record matching `query` by the rules of DESIGN §3.1, if any, probed
+// with `keys` (Impl::KeysFor(txn) in a read, Impl::keys() in a write).
+Status FindByRule(MDB_txn* txn, const Store::Impl& impl, const KeyState& keys,
+                  const Token& query, std::optional<Located>* out);
 
 // CONFLICT when a refresh, access or grant token of `record` is indexed
-// for a record other than `seq`.
+// for a record other than `seq`. REQUIRES: a write transaction.
 Status CheckUniqueTokens(MDB_txn* txn, const Store::Impl& impl,
                          const Token& record, uint64_t seq);
 
 // Writes record `seq` and moves its index entries from `old` (nullptr for
-// an insert) to `record`. REQUIRES: CheckUniqueTokens passed.
+// an insert) to `record`, in both keyed index sets while an index key
+// change is pending. REQUIRES: CheckUniqueTokens passed.
 Status WriteRecord(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
                    const Token* old, const Token& record);
 

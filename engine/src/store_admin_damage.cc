@@ -60,13 +60,13 @@ Status DamageStore(Store& store, Damage damage, std::string_view id,
     auto entry =
         admin_index::ExpectedEntry(impl, *index, seq, record, override);
     if (!entry) return InvalidArgument("the record has no such entry");
+    const MDB_dbi dbi =
+        admin_index::DatabaseOf(*index, impl, impl.keys().indexes);
     ctx.wrote = true;
     if (damage == Damage::kDeleteIndexEntry) {
-      return lmdb::Del(ctx.txn, impl.dbs().*index->dbi, entry->key, &found,
-                       index->name);
+      return lmdb::Del(ctx.txn, dbi, entry->key, &found, index->name);
     }
-    return lmdb::Put(ctx.txn, impl.dbs().*index->dbi, entry->key, entry->value,
-                     0, index->name);
+    return lmdb::Put(ctx.txn, dbi, entry->key, entry->value, 0, index->name);
   });
 }
 

@@ -1,7 +1,7 @@
-// RotateDataKey and RotateIndexKey: new data key (records re-sealed in
-// batches) and new index key (indexes rebuilt in one transaction), while
-// other handles keep using the store (they follow the keyring generation,
-// keyring_sync.cc).
+// RotateDataKey and RotateIndexKey: a new data key (records re-sealed in
+// batches) and a new index key (its indexes built in the other keyed index
+// set in batches, then switched to), while other handles keep using the
+// store (they follow the keyring generation, keyring_sync.cc).
 #include <memory>
 #include <vector>
 
@@ -9,6 +9,7 @@
 #include "keyring_sync.h"
 #include "lmdb_wrap.h"
 #include "record_codec.h"
+#include "record_io.h"
 #include "store_impl.h"
 #include "tokenstore/admin.h"
 
@@ -179,6 +180,161 @@ Status FinishDataRotation(Store::Impl& impl) {
   return AdoptCommittedKeys(impl);
 }
 
+// The keyed indexes, for index key rotation.
+std::vector<const admin_index::IndexInfo*> KeyedIndexes() {
+  std::vector<const admin_index::IndexInfo*> keyed;
+  for (const admin_index::IndexInfo& index : admin_index::kIndexes) {
+    if (index.keyed()) keyed.push_back(&index);
+  }
+  return keyed;
+}
+
+// Starts an index key change (a pending key; the set not in use emptied
+// for it), or picks up one that was interrupted.
+Status BeginIndexRotation(Store::Impl& impl) {
+  bool resumed = false;
+  TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
+    TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
+    resumed = keyring.pending_index_key() != nullptr;
+    if (resumed) return Status::Ok();
+    const layout::KeyedDatabases& other =
+        impl.keyed_set(crypto::OtherSet(keyring.index_set()));
+    ctx.wrote = true;
+    for (const admin_index::IndexInfo* index : KeyedIndexes()) {
+      TKS_RETURN_IF_ERROR(lmdb::ToStatus(
+          mdb_drop(ctx.txn, other.*index->keyed_dbi, 0), "empty index"));
+    }
+    TKS_RETURN_IF_ERROR(keyring.BeginIndexKeyChange());
+    return StoreKeyring(ctx, impl, keyring);
+  }));
+  impl.Log(LogLevel::kInfo,
+           "index key rotation of " + impl.path() +
+               (resumed ? " picks up the pending index key"
+                        : " builds indexes under a new index key"));
+  return AdoptCommittedKeys(impl);
+}
+
+// Puts one entry of the pending key's indexes. A unique entry may be
+// there already (a writer added it); it must then name the same record.
+Status PutPendingEntry(WriteContext& ctx, MDB_dbi dbi,
+                       const admin_index::IndexInfo& index,
+                       const admin_index::Entry& entry) {
+  ctx.wrote = true;
+  if (index.seq_in_key) {
+    return lmdb::Put(ctx.txn, dbi, entry.key, entry.value, 0, index.name);
+  }
+  std::string_view stored;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(lmdb::Get(ctx.txn, dbi, entry.key, &stored, &found));
+  if (!found) {
+    return lmdb::Put(ctx.txn, dbi, entry.key, entry.value, MDB_NOOVERWRITE,
+                     index.name);
+  }
+  if (stored == entry.value) return Status::Ok();
+  return Corrupt(std::string(index.name) +
+                 " index under the new key: two records hold one value; "
+                 "run verify");
+}
+
+// Adds the pending index key's entries of up to `batch` records from
+// sequence `*next_seq` on; moves *next_seq past them. Returns how many
+// records were indexed; *done turns true at the end of the records, or
+// when no change is pending any more (another handle finished it).
+Result<uint64_t> IndexBatch(Store::Impl& impl, size_t batch,
+                            uint64_t* next_seq, bool* done) {
+  uint64_t indexed = 0;
+  uint64_t after = *next_seq;
+  bool at_end = false;
+  TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) -> Status {
+    // Step 1: the batch, read with a cursor.
+    indexed = 0;
+    after = *next_seq;
+    at_end = false;
+    const KeyState& keys = impl.keys();
+    if (!keys.pending_indexer) {
+      at_end = true;
+      return Status::Ok();
+    }
+    std::vector<std::pair<uint64_t, Token>> work;
+    {
+      TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
+                           lmdb::Cursor::Open(ctx.txn, impl.dbs().records));
+      const layout::SeqKey start = layout::EncodeSeq(*next_seq);
+      MDB_val key = lmdb::Val(layout::View(start));
+      MDB_val value{};
+      MDB_cursor_op op = MDB_SET_RANGE;
+      for (size_t seen = 0; seen < batch; ++seen) {
+        TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
+        op = MDB_NEXT;
+        if (!more) {
+          at_end = true;
+          break;
+        }
+        const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
+        after = seq + 1;
+        Token record;
+        TKS_RETURN_IF_ERROR(records::OpenStored(ctx.txn, impl, seq,
+                                                lmdb::View(value), &record));
+        work.emplace_back(seq, std::move(record));
+      }
+    }
+
+    // Step 2: their entries under the pending key, in the other set.
+    for (const auto& [seq, record] : work) {
+      for (const admin_index::IndexInfo* index : KeyedIndexes()) {
+        auto entry = admin_index::ExpectedEntry(*keys.pending_indexer, *index,
+                                                seq, record);
+        if (!entry) continue;
+        TKS_RETURN_IF_ERROR(PutPendingEntry(
+            ctx, keys.pending_indexes.*index->keyed_dbi, *index, *entry));
+      }
+    }
+    indexed = work.size();
+    return Status::Ok();
+  }));
+  *next_seq = after;
+  *done = at_end;
+  return indexed;
+}
+
+// Makes the pending key the index key once its set holds as many entries
+// as the set in use, and empties the old set.
+Status FinishIndexRotation(Store::Impl& impl) {
+  TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
+    // Step 1: still pending (another handle may have finished it), and
+    // the new set as full as the old one.
+    TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
+    if (keyring.pending_index_key() == nullptr) return Status::Ok();
+    const layout::KeyedDatabases& in_use = impl.keyed_set(keyring.index_set());
+    const layout::KeyedDatabases& built =
+        impl.keyed_set(crypto::OtherSet(keyring.index_set()));
+    for (const admin_index::IndexInfo* index : KeyedIndexes()) {
+      TKS_ASSIGN_OR_RETURN(uint64_t old_count,
+                           lmdb::Count(ctx.txn, in_use.*index->keyed_dbi));
+      TKS_ASSIGN_OR_RETURN(uint64_t new_count,
+                           lmdb::Count(ctx.txn, built.*index->keyed_dbi));
+      if (old_count != new_count) {
+        return Corrupt(std::string(index->name) + " index: " +
+                       std::to_string(new_count) +
+                       " entries under the new key, " +
+                       std::to_string(old_count) +
+                       " under the old one; run verify");
+      }
+    }
+
+    // Step 2: switch, and empty the old set (its pages go to the free
+    // list; no entry is read).
+    ctx.wrote = true;
+    for (const admin_index::IndexInfo* index : KeyedIndexes()) {
+      TKS_RETURN_IF_ERROR(lmdb::ToStatus(
+          mdb_drop(ctx.txn, in_use.*index->keyed_dbi, 0), "empty index"));
+    }
+    TKS_RETURN_IF_ERROR(keyring.FinishIndexKeyChange());
+    return StoreKeyring(ctx, impl, keyring);
+  }));
+  return AdoptCommittedKeys(impl);
+}
+
 }  // namespace
 
 Result<uint64_t> RotateDataKey(Store& store, size_t batch_size,
@@ -218,68 +374,40 @@ Result<uint64_t> RotateDataKey(Store& store, const crypto::SecretKey& root_key,
   return RotateDataKey(store, batch_size, progress);
 }
 
-Status RotateIndexKey(Store& store) {
+Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,
+                                const VerifyProgress& progress) {
+  // Step 1: a new (or pending) index key, whose indexes every writer
+  // keeps in the set not in use from its next transaction on.
   Store::Impl& impl = store.impl();
   TKS_RETURN_IF_ERROR(impl.CheckFork());
+  if (batch_size == 0) return InvalidArgument("batch size is 0");
+  TKS_RETURN_IF_ERROR(BeginIndexRotation(impl));
 
-  // Step 1: a new index key and every keyed index rebuilt with it, in one
-  // transaction, so no reader ever sees a half-built index. Handles that
-  // still hash with the old key miss, see the new generation and retry.
-  // TODO(#4): not in bounded batches. The rebuild holds the writer lock
-  // for the whole pass, so saves of every handle wait for it (finds do
-  // not). Batches need a second index key in the keyring (a crypto/
-  // change), writers that keep entries under both keys while a rotation
-  // is pending, a switch, then batched removal of the old entries, and
-  // VerifyStore accepting either key meanwhile; not done safely in the
-  // time this change had.
-  TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
-    TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
-    TKS_RETURN_IF_ERROR(keyring.ReplaceIndexKey());
-    TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
-                         crypto::BlindIndexer::Create(keyring.index_key()));
-    const Field keyed[] = {Field::kUserName, Field::kRefreshToken,
-                           Field::kAccessToken, Field::kGrantToken};
-    ctx.wrote = true;
-    for (Field field : keyed) {
-      const admin_index::IndexInfo& index = *admin_index::IndexOf(field);
-      TKS_RETURN_IF_ERROR(lmdb::ToStatus(
-          mdb_drop(ctx.txn, impl.dbs().*index.dbi, 0), "empty index"));
-    }
-    TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
-                         lmdb::Cursor::Open(ctx.txn, impl.dbs().records));
-    MDB_val key{};
-    MDB_val value{};
-    MDB_cursor_op op = MDB_FIRST;
-    while (true) {
-      TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
-      op = MDB_NEXT;
-      if (!more) break;
-      const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
-      Token record;
-      TKS_RETURN_IF_ERROR(
-          codec::OpenRecord(keyring, seq, lmdb::View(value), &record));
-      for (Field field : keyed) {
-        const admin_index::IndexInfo& index = *admin_index::IndexOf(field);
-        auto entry = admin_index::ExpectedEntry(indexer, index, seq, record);
-        if (!entry) continue;
-        TKS_RETURN_IF_ERROR(lmdb::Put(
-            ctx.txn, impl.dbs().*index.dbi, entry->key, entry->value,
-            field == Field::kUserName ? 0 : MDB_NOOVERWRITE, index.name));
-      }
-    }
-    return StoreKeyring(ctx, impl, keyring);
-  }));
+  // Step 2: index the records there in batches, one transaction each.
+  uint64_t next_seq = 0;
+  uint64_t total = 0;
+  bool done = false;
+  while (!done) {
+    TKS_ASSIGN_OR_RETURN(uint64_t indexed,
+                         IndexBatch(impl, batch_size, &next_seq, &done));
+    total += indexed;
+    if (progress) progress(total);
+  }
 
-  // Step 2: this handle uses the new key from now on.
-  impl.Log(LogLevel::kInfo,
-           "rebuilt the indexes of " + impl.path() + " under a new index key");
-  return AdoptCommittedKeys(impl);
+  // Step 3: switch to the new key and set; the old set is emptied.
+  TKS_RETURN_IF_ERROR(FinishIndexRotation(impl));
+  impl.Log(LogLevel::kInfo, "index key rotation of " + impl.path() +
+                                " indexed " + std::to_string(total) +
+                                " records under the new key");
+  return total;
 }
 
-Status RotateIndexKey(Store& store, const crypto::SecretKey& root_key) {
+Result<uint64_t> RotateIndexKey(Store& store, const crypto::SecretKey& root_key,
+                                size_t batch_size,
+                                const VerifyProgress& progress) {
   TKS_RETURN_IF_ERROR(store.impl().CheckFork());
   TKS_RETURN_IF_ERROR(CheckGivenRootKey(store.impl(), root_key));
-  return RotateIndexKey(store);
+  return RotateIndexKey(store, batch_size, progress);
 }
 
 }  // namespace tks

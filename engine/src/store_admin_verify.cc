@@ -30,8 +30,15 @@ class Verifier {
 
   // Pass 1: each record, and the entries it needs.
   Status CheckRecords();
-  // Pass 2: each entry of each index, and the record it names.
-  Status CheckIndex(const IndexInfo& index);
+  // Pass 2: each entry of `index` in database `dbi`, and the record it
+  // names, whose field must make it with `indexer`. `label` names the
+  // index in problems.
+  Status CheckIndex(const IndexInfo& index, const crypto::BlindIndexer& indexer,
+                    MDB_dbi dbi, const std::string& label);
+  // The keyed index set not in use: while an index key change is pending,
+  // each entry there must be right for the pending key (it may lack some
+  // while being built); otherwise it must be empty.
+  Status CheckOtherSet();
 
  private:
   RecordState OpenAt(uint64_t seq, Token* out);
@@ -117,7 +124,8 @@ void Verifier::CheckEntriesOf(uint64_t seq, const Token& record) {
     std::string_view stored;
     bool found = false;
     Status got =
-        lmdb::Get(txn_, impl_.dbs().*index.dbi, entry->key, &stored, &found);
+        lmdb::Get(txn_, admin_index::DatabaseOf(index, impl_, keys_.indexes),
+                  entry->key, &stored, &found);
     if (!got.ok() || !found) {
       Problem(std::string(index.name) + " index: no entry for record id " +
               std::string(record.id()));
@@ -128,13 +136,14 @@ void Verifier::CheckEntriesOf(uint64_t seq, const Token& record) {
   }
 }
 
-Status Verifier::CheckIndex(const IndexInfo& index) {
-  TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
-                       lmdb::Cursor::Open(txn_, impl_.dbs().*index.dbi));
+Status Verifier::CheckIndex(const IndexInfo& index,
+                            const crypto::BlindIndexer& indexer, MDB_dbi dbi,
+                            const std::string& label) {
+  TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor, lmdb::Cursor::Open(txn_, dbi));
   MDB_val key{};
   MDB_val value{};
   MDB_cursor_op op = MDB_FIRST;
-  const std::string name(index.name);
+  const std::string& name = label;
   while (true) {
     // Step 1: the next entry and the record it names.
     TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
@@ -158,14 +167,32 @@ Status Verifier::CheckIndex(const IndexInfo& index) {
               std::to_string(*seq) + " (no such record)");
       continue;
     }
-    auto expected =
-        admin_index::ExpectedEntry(keys_.indexer, index, *seq, record);
+    auto expected = admin_index::ExpectedEntry(indexer, index, *seq, record);
     if (!expected || expected->key != lmdb::View(key) ||
         expected->value != lmdb::View(value)) {
       Problem(name + " index: orphan entry naming record id " +
               std::string(record.id()) + ", which does not hold its value");
     }
   }
+}
+
+Status Verifier::CheckOtherSet() {
+  for (const IndexInfo& index : admin_index::kIndexes) {
+    if (!index.keyed()) continue;
+    const MDB_dbi dbi = keys_.pending_indexes.*index.keyed_dbi;
+    if (keys_.pending_indexer) {
+      TKS_RETURN_IF_ERROR(CheckIndex(index, *keys_.pending_indexer, dbi,
+                                     std::string(index.name) +
+                                         " (pending index key)"));
+      continue;
+    }
+    TKS_ASSIGN_OR_RETURN(uint64_t stale, lmdb::Count(txn_, dbi));
+    if (stale > 0) {
+      Problem(std::string(index.name) + " index: the index set not in use " +
+              "holds " + std::to_string(stale) + " entries");
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -182,9 +209,12 @@ Result<VerifyReport> VerifyStore(const Store& store,
     Verifier verifier(impl, *keys, txn, progress, report);
     TKS_RETURN_IF_ERROR(verifier.CheckRecords());
     for (const auto& index : admin_index::kIndexes) {
-      TKS_RETURN_IF_ERROR(verifier.CheckIndex(index));
+      TKS_RETURN_IF_ERROR(verifier.CheckIndex(
+          index, keys->indexer,
+          admin_index::DatabaseOf(index, impl, keys->indexes),
+          std::string(index.name)));
     }
-    return Status::Ok();
+    return verifier.CheckOtherSet();
   }));
   return report;
 }

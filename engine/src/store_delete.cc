@@ -35,9 +35,16 @@ Status Store::DeleteToken(std::string_view id) {
 Status Store::DeleteTokens() {
   const layout::Databases& dbs = impl_->dbs();
   return impl_->Write([&](WriteContext& ctx) {
-    for (MDB_dbi dbi :
-         {dbs.records, dbs.idx_id, dbs.idx_user, dbs.idx_refresh,
-          dbs.idx_access, dbs.idx_grant, dbs.idx_expiry, dbs.leases}) {
+    // Every database but meta, with both keyed index sets (the one not in
+    // use is empty, or being built by an index key change).
+    std::vector<MDB_dbi> all = {dbs.records, dbs.idx_id, dbs.idx_expiry,
+                                dbs.leases};
+    for (crypto::IndexSet set : {crypto::IndexSet::kA, crypto::IndexSet::kB}) {
+      const layout::KeyedDatabases& keyed = impl_->keyed_set(set);
+      all.insert(all.end(), {keyed.idx_user, keyed.idx_refresh,
+                             keyed.idx_access, keyed.idx_grant});
+    }
+    for (MDB_dbi dbi : all) {
       ctx.wrote = true;
       TKS_RETURN_IF_ERROR(
           lmdb::ToStatus(mdb_drop(ctx.txn, dbi, 0), "empty database"));
@@ -55,7 +62,8 @@ Result<size_t> Store::DeleteUserTokens(std::string_view user_name) {
     query.set(Field::kUserName, user_name);
     for (;;) {
       std::optional<records::Located> found;
-      TKS_RETURN_IF_ERROR(records::FindByRule(ctx.txn, *impl_, query, &found));
+      TKS_RETURN_IF_ERROR(records::FindByRule(ctx.txn, *impl_, impl_->keys(), query,
+                                              &found));
       if (!found) break;
 
       // Step 2: erase it; the next probe finds the user's next record.

@@ -21,11 +21,13 @@ Result<std::optional<Token>> Store::FindToken(const Token& query) const {
   bool keys_changed = true;
   for (int attempt = 0; attempt < kFindTries && keys_changed; ++attempt) {
     keys_changed = false;
-    TKS_RETURN_IF_ERROR(impl_->Read([&](MDB_txn* txn) {
-      const uint64_t used = impl_->keys().generation;
-      TKS_RETURN_IF_ERROR(records::FindByRule(txn, *impl_, query, &found));
+    TKS_RETURN_IF_ERROR(impl_->Read([&](MDB_txn* txn) -> Status {
+      TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl_->KeysFor(txn));
+      TKS_RETURN_IF_ERROR(
+          records::FindByRule(txn, *impl_, *keys, query, &found));
       if (found) return Status::Ok();
-      TKS_ASSIGN_OR_RETURN(keys_changed, impl_->KeysChangedSince(txn, used));
+      TKS_ASSIGN_OR_RETURN(keys_changed,
+                           impl_->KeysChangedSince(txn, keys->generation));
       return Status::Ok();
     }));
   }

@@ -6,12 +6,14 @@
 
 #include <lmdb.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -25,13 +27,21 @@
 
 namespace tks {
 
-// Keys in use: the keyring and the blind indexer made from its index key,
-// as of keyring generation `generation` (meta "keyring_gen"; every change
-// of the keyring commits a higher one).
+// Keys in use as of keyring generation `generation` (meta "keyring_gen";
+// every change of the keyring commits a higher one): the keyring, the
+// blind indexer of its index key and the keyed indexes it fills; while an
+// index key change is pending, also the pending key's indexer and the set
+// being built with it, which every write keeps up to date too.
 struct KeyState {
   crypto::Keyring keyring;
   crypto::BlindIndexer indexer;
+  layout::KeyedDatabases indexes;
+  std::optional<crypto::BlindIndexer> pending_indexer;
+  layout::KeyedDatabases pending_indexes;
   uint64_t generation = 0;
+  // The snapshot (LMDB transaction id) these keys were read in: every
+  // snapshot from it on holds this generation or a newer one.
+  size_t seen_txnid = 0;
 };
 
 // What a write step may use. `wrote` turns true at the first change; a
@@ -107,14 +117,21 @@ class Store::Impl {
   // the root key was rotated by another handle (reopen with the new key).
   Result<const KeyState*> KeysAt(MDB_txn* txn) const;
 
+  // The keys to read snapshot `txn` with: the current ones, unless the
+  // snapshot is older than they are (a thread adopted newer keys while
+  // this one's snapshot began before): then the snapshot's own (KeysAt),
+  // so an index is never probed in a snapshot where it is half built.
+  Result<const KeyState*> KeysFor(MDB_txn* txn) const;
+
   // True when the keyring generation in `txn` differs from `used` or from
   // the current keys; adopts the snapshot's keys when newer. A find that
   // missed calls this to know whether a retry can hit.
   Result<bool> KeysChangedSince(MDB_txn* txn, uint64_t used) const;
 
-  // Makes `keyring`, unwrapped from generation `generation`, known and
-  // current when newer. Called by Open.
-  Status AdoptKeys(crypto::Keyring keyring, uint64_t generation);
+  // Makes `keyring`, unwrapped from generation `generation` in snapshot
+  // `txn`, known and current when newer. Called by Open.
+  Status AdoptKeys(crypto::Keyring keyring, uint64_t generation,
+                   MDB_txn* txn);
 
   // This handle's root key (guarded memory), and its replacement after
   // RotateRootKey.
@@ -122,6 +139,10 @@ class Store::Impl {
   void set_root_key(crypto::SecretKey key);
 
   const layout::Databases& dbs() const { return dbs_; }
+  // Keyed index set A or B (KeyState says which one a key fills).
+  const layout::KeyedDatabases& keyed_set(crypto::IndexSet set) const {
+    return keyed_sets_[static_cast<size_t>(set)];
+  }
   const std::string& path() const { return path_; }
   MDB_env* env() const { return env_; }
 
@@ -131,6 +152,7 @@ class Store::Impl {
   bool ephemeral_ = false;
   MDB_env* env_ = nullptr;
   layout::Databases dbs_;
+  std::array<layout::KeyedDatabases, 2> keyed_sets_;
   uint64_t fork_generation_ = 0;
   uint64_t instance_id_ = 0;
 
@@ -157,6 +179,11 @@ class Store::Impl {
   // Adopts the keyring of write transaction `txn` if another handle
   // changed it (keyring_sync.cc).
   Status RefreshKeys(MDB_txn* txn) const;
+  // The key state of `keyring` (generation `generation`, read in
+  // snapshot `txn`): indexers and index sets.
+  Result<std::unique_ptr<KeyState>> MakeKeyState(crypto::Keyring keyring,
+                                                 uint64_t generation,
+                                                 MDB_txn* txn) const;
   // Installs `state` under keys_mu_ (held) and returns it.
   const KeyState* Keep(std::unique_ptr<KeyState> state) const;
 

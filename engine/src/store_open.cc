@@ -110,22 +110,45 @@ Status OpenEnvironment(Store::Impl& impl) {
   return Status::Ok();
 }
 
-Status OpenDatabases(MDB_txn* txn, unsigned flags, layout::Databases* dbs) {
+Status OpenDatabases(MDB_txn* txn, unsigned flags, Store::Impl& impl) {
+  // Step 1: the databases without keyed entries.
+  layout::Databases& dbs = impl.dbs_;
   const std::pair<const char*, MDB_dbi*> named[] = {
-      {"meta", &dbs->meta},
-      {"records", &dbs->records},
-      {"idx_id", &dbs->idx_id},
-      {"idx_user", &dbs->idx_user},
-      {"idx_refresh", &dbs->idx_refresh},
-      {"idx_access", &dbs->idx_access},
-      {"idx_grant", &dbs->idx_grant},
-      {"idx_expiry", &dbs->idx_expiry},
-      {"leases", &dbs->leases}};
+      {"meta", &dbs.meta},
+      {"records", &dbs.records},
+      {"idx_id", &dbs.idx_id},
+      {"idx_expiry", &dbs.idx_expiry},
+      {"leases", &dbs.leases}};
   for (const auto& [name, dbi] : named) {
     TKS_RETURN_IF_ERROR(lmdb::ToStatus(mdb_dbi_open(txn, name, flags, dbi),
                                        std::string("open database ") + name));
   }
+
+  // Step 2: both sets of keyed indexes.
+  for (crypto::IndexSet set : {crypto::IndexSet::kA, crypto::IndexSet::kB}) {
+    layout::KeyedDatabases& keyed =
+        impl.keyed_sets_[static_cast<size_t>(set)];
+    const std::array<std::string, 4> names = layout::KeyedDatabaseNames(set);
+    MDB_dbi* const handles[] = {&keyed.idx_user, &keyed.idx_refresh,
+                                &keyed.idx_access, &keyed.idx_grant};
+    for (size_t i = 0; i < names.size(); ++i) {
+      TKS_RETURN_IF_ERROR(lmdb::ToStatus(
+          mdb_dbi_open(txn, names[i].c_str(), flags, handles[i]),
+          "open database " + names[i]));
+    }
+  }
   return Status::Ok();
+}
+
+// True when the store lacks the databases of keyed index set B (a store
+// made before index key changes were batched): the open then creates them.
+Result<bool> LacksIndexSetB(MDB_txn* txn) {
+  MDB_dbi probe = 0;
+  const std::string last = layout::KeyedDatabaseNames(crypto::IndexSet::kB)[3];
+  const int rc = mdb_dbi_open(txn, last.c_str(), 0, &probe);
+  if (rc == MDB_NOTFOUND) return true;
+  TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, "open database " + last));
+  return false;
 }
 
 // The root key from the one source the options name.
@@ -254,7 +277,7 @@ Status LoadKeys(Store::Impl& impl, MDB_txn* txn,
                        crypto::Keyring::Unwrap(root, wrapped));
   TKS_ASSIGN_OR_RETURN(uint64_t generation,
                        ReadKeyringGeneration(txn, impl.dbs_.meta));
-  return impl.AdoptKeys(std::move(keyring), generation);
+  return impl.AdoptKeys(std::move(keyring), generation, txn);
 }
 
 // Opens the databases and reads or creates the meta entries.
@@ -270,18 +293,23 @@ Status OpenOrCreate(Store::Impl& impl) {
   MDB_dbi probe = 0;
   const int rc = mdb_dbi_open(txn.get(), "meta", 0, &probe);
   bool creating = false;
-  if (rc == MDB_NOTFOUND) {
-    // Step 2: a new store: create everything in one write transaction.
+  bool lacks_set_b = false;
+  if (rc != MDB_NOTFOUND) {
+    TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, "open database meta"));
+    TKS_ASSIGN_OR_RETURN(lacks_set_b, LacksIndexSetB(txn.get()));
+  }
+  if (rc == MDB_NOTFOUND || lacks_set_b) {
+    // Step 2: a new store, or one without index set B: create what is
+    // missing in one write transaction (committed only if the key fits).
     txn.Abort();
     MDB_txn* raw = nullptr;
     TKS_RETURN_IF_ERROR(lmdb::ToStatus(
         mdb_txn_begin(impl.env_, nullptr, 0, &raw), "begin create"));
     txn = lmdb::Txn(raw);
     creating = mdb_dbi_open(txn.get(), "meta", 0, &probe) == MDB_NOTFOUND;
-    TKS_RETURN_IF_ERROR(OpenDatabases(txn.get(), MDB_CREATE, &impl.dbs_));
+    TKS_RETURN_IF_ERROR(OpenDatabases(txn.get(), MDB_CREATE, impl));
   } else {
-    TKS_RETURN_IF_ERROR(lmdb::ToStatus(rc, "open database meta"));
-    TKS_RETURN_IF_ERROR(OpenDatabases(txn.get(), 0, &impl.dbs_));
+    TKS_RETURN_IF_ERROR(OpenDatabases(txn.get(), 0, impl));
   }
 
   // Step 3: keys, and for a new store the meta entries.
@@ -296,9 +324,13 @@ Status OpenOrCreate(Store::Impl& impl) {
   TKS_RETURN_IF_ERROR(txn.Commit());
   impl.set_root_key(std::move(root));
 
-  // Step 4: a new store is durable before Open returns (its commit left
-  // the meta page unflushed, as every kFull commit does).
-  return creating ? impl.SyncCommitted() : Status::Ok();
+  // Step 4: a new or upgraded store is durable before Open returns (its
+  // commit left the meta page unflushed, as every kFull commit does).
+  if (lacks_set_b && !creating) {
+    impl.Log(LogLevel::kInfo,
+             "added the databases of index set B to store " + impl.path_);
+  }
+  return creating || lacks_set_b ? impl.SyncCommitted() : Status::Ok();
 }
 
 }  // namespace

@@ -102,15 +102,18 @@ Result<std::vector<Token>> Store::GetTokens() const {
 Result<Stats> Store::GetStats() const {
   Stats stats;
   TKS_RETURN_IF_ERROR(impl_->Read([&](MDB_txn* txn) {
-    // Step 1: entries per database.
+    // Step 1: entries per database, the keyed indexes of the set in use
+    // by this snapshot's keyring (another handle may have rotated it).
+    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl_->KeysAt(txn));
     const layout::Databases& dbs = impl_->dbs();
+    const layout::KeyedDatabases& keyed = keys->indexes;
     const std::pair<MDB_dbi, uint64_t*> counts[] = {
         {dbs.records, &stats.record_count},
         {dbs.idx_id, &stats.id_index_entries},
-        {dbs.idx_user, &stats.user_index_entries},
-        {dbs.idx_refresh, &stats.refresh_index_entries},
-        {dbs.idx_access, &stats.access_index_entries},
-        {dbs.idx_grant, &stats.grant_index_entries},
+        {keyed.idx_user, &stats.user_index_entries},
+        {keyed.idx_refresh, &stats.refresh_index_entries},
+        {keyed.idx_access, &stats.access_index_entries},
+        {keyed.idx_grant, &stats.grant_index_entries},
         {dbs.idx_expiry, &stats.expiry_index_entries},
         {dbs.leases, &stats.lease_count}};
     for (const auto& [dbi, out] : counts) {
@@ -129,9 +132,7 @@ Result<Stats> Store::GetStats() const {
     stats.map_size_bytes = info.me_mapsize;
     stats.map_used_bytes = (info.me_last_pgno + 1) * env_stat.ms_psize;
 
-    // Step 3: the data key of this snapshot's keyring (another handle may
-    // have rotated it).
-    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl_->KeysAt(txn));
+    // Step 3: the data key of this snapshot's keyring.
     stats.active_data_key_id = keys->keyring.active_data_key_id();
     return Status::Ok();
   }));

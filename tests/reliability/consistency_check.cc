@@ -38,8 +38,9 @@ std::string Hex(std::string_view bytes) {
 
 class Checker {
  public:
-  Checker(const Store::Impl& impl, MDB_txn* txn, ConsistencyReport* report)
-      : impl_(impl), txn_(txn), report_(report) {}
+  Checker(const Store::Impl& impl, const KeyState& keys, MDB_txn* txn,
+          ConsistencyReport* report)
+      : impl_(impl), keys_(keys), txn_(txn), report_(report) {}
 
   Status Run() {
     // Step 1: every record opens; keep them for the index checks.
@@ -55,7 +56,18 @@ class Checker {
     }
     TKS_RETURN_IF_ERROR(CheckExpiryIndex());
 
-    // Step 4: leases only for live records.
+    // Step 4: the keyed index set not in use is empty unless an index
+    // key change is building it.
+    if (!keys_.pending_indexer) {
+      const layout::KeyedDatabases& other = keys_.pending_indexes;
+      for (MDB_dbi dbi : {other.idx_user, other.idx_refresh, other.idx_access,
+                          other.idx_grant}) {
+        TKS_ASSIGN_OR_RETURN(uint64_t stale, lmdb::Count(txn_, dbi));
+        if (stale > 0) Problem("the keyed index set not in use has entries");
+      }
+    }
+
+    // Step 5: leases only for live records.
     return ForEach(
         txn_, impl_.dbs().leases, [&](std::string_view key, std::string_view) {
           if (key.size() != 8 || !records_.count(layout::DecodeSeq(key))) {
@@ -91,7 +103,7 @@ class Checker {
                        return Problem("record key malformed");
                      const uint64_t seq = layout::DecodeSeq(key);
                      Token token;
-                     Status opened = codec::OpenRecord(impl_.keys().keyring,
+                     Status opened = codec::OpenRecord(keys_.keyring,
                                                        seq, value, &token);
                      if (!opened.ok()) {
                        return Problem("record seq " + std::to_string(seq) +
@@ -125,14 +137,14 @@ class Checker {
   Status CheckUserIndex() {
     uint64_t entries = 0;
     TKS_RETURN_IF_ERROR(ForEach(
-        txn_, impl_.dbs().idx_user,
+        txn_, keys_.indexes.idx_user,
         [&](std::string_view key, std::string_view) {
           ++entries;
           ++report_->index_entries;
           if (key.size() != 24) return Problem("user index key malformed");
           const Token* record = RecordAt(key.substr(16), "user index");
           if (record == nullptr) return;
-          const crypto::BlindHash hash = impl_.keys().indexer.Hash(
+          const crypto::BlindHash hash = keys_.indexer.Hash(
               crypto::IndexSlot::kUserName, record->view(Field::kUserName));
           if (layout::View(hash) != key.substr(0, 16)) {
             Problem("user index entry does not match record '" +
@@ -146,14 +158,14 @@ class Checker {
   Status CheckUniqueIndex(const layout::UniqueIndex& index) {
     uint64_t entries = 0;
     TKS_RETURN_IF_ERROR(ForEach(
-        txn_, impl_.dbs().*index.dbi,
+        txn_, keys_.indexes.*index.dbi,
         [&](std::string_view key, std::string_view seq_bytes) {
           ++entries;
           ++report_->index_entries;
           const Token* record = RecordAt(seq_bytes, index.name);
           if (record == nullptr) return;
           const crypto::BlindHash hash =
-              impl_.keys().indexer.Hash(index.slot, record->view(index.field));
+              keys_.indexer.Hash(index.slot, record->view(index.field));
           if (!record->has(index.field) || layout::View(hash) != key) {
             Problem(std::string(index.name) + " entry " + Hex(key) +
                     " does not match record '" + std::string(record->id()) +
@@ -204,6 +216,7 @@ class Checker {
   }
 
   const Store::Impl& impl_;
+  const KeyState& keys_;  // The keys of the snapshot checked.
   MDB_txn* txn_;
   ConsistencyReport* report_;
   RecordMap records_;
@@ -224,8 +237,10 @@ std::string ConsistencyReport::Summary() const {
 ConsistencyReport CheckConsistency(const Store& store) {
   ConsistencyReport report;
   const Store::Impl& impl = store.impl();
-  Status read = impl.Read(
-      [&](MDB_txn* txn) { return Checker(impl, txn, &report).Run(); });
+  Status read = impl.Read([&](MDB_txn* txn) -> Status {
+    TKS_ASSIGN_OR_RETURN(const KeyState* keys, impl.KeysAt(txn));
+    return Checker(impl, *keys, txn, &report).Run();
+  });
   if (!read.ok()) report.problems.push_back("read failed: " + read.ToString());
   return report;
 }

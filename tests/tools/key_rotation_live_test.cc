@@ -84,7 +84,7 @@ class KeyRotationLiveTest : public ::testing::Test {
   void RotateAll() {
     auto data = RotateDataKey(*store_, 7);
     ASSERT_TRUE(data.ok()) << data.status().ToString();
-    ASSERT_TRUE(RotateIndexKey(*store_).ok());
+    ASSERT_TRUE(RotateIndexKey(*store_, 100).ok());
     auto again = RotateDataKey(*store_, 50);
     ASSERT_TRUE(again.ok()) << again.status().ToString();
   }
@@ -153,7 +153,7 @@ TEST_F(KeyRotationLiveTest, ReadOnlyHandleFindsAfterEachRotation) {
   auto data = RotateDataKey(*store_, 100);
   ASSERT_TRUE(data.ok()) << data.status().ToString();
   ASSERT_EQ(CheckFound(*reader, tokens_[1]), "");
-  ASSERT_TRUE(RotateIndexKey(*store_).ok());
+  ASSERT_TRUE(RotateIndexKey(*store_, 100).ok());
   ASSERT_EQ(CheckFound(*reader, tokens_[2]), "");
   ASSERT_TRUE(RotateDataKey(*store_, 100).ok());
   ExpectCleanAndFound(*reader, tokens_);

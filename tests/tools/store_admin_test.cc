@@ -267,7 +267,7 @@ TEST_F(StoreAdminTest, RotationNeedsTheRootKey) {
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(RotateDataKey(*store_, *wrong, 10).status().code(),
             Code::kWrongKey);
-  EXPECT_EQ(RotateIndexKey(*store_, *wrong).code(), Code::kWrongKey);
+  EXPECT_EQ(RotateIndexKey(*store_, *wrong, 10).status().code(), Code::kWrongKey);
   auto stats = store_->GetStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->active_data_key_id, 1u);
@@ -276,7 +276,7 @@ TEST_F(StoreAdminTest, RotationNeedsTheRootKey) {
 TEST_F(StoreAdminTest, IndexKeyRotationRebuildsTheIndexes) {
   auto stats_before = store_->GetStats();
   ASSERT_TRUE(stats_before.ok());
-  ASSERT_TRUE(RotateIndexKey(*store_, *TestKey()).ok());
+  ASSERT_TRUE(RotateIndexKey(*store_, *TestKey(), 10).ok());
   ExpectAllFound(*store_, tokens_);
   EXPECT_TRUE(Verify().clean());
   auto stats_after = store_->GetStats();

@@ -15,7 +15,7 @@ constexpr char kHelp[] =
     "usage: tks rotate-key [--store DIR] [key flags] --root\n"
     "                      (--new-key-file FILE | --new-key-env VAR)\n"
     "       tks rotate-key [--store DIR] [key flags] --data [--batch N]\n"
-    "       tks rotate-key [--store DIR] [key flags] --index\n"
+    "       tks rotate-key [--store DIR] [key flags] --index [--batch N]\n"
     "\n"
     "--root: re-wraps the store's keyring under a new root key, in one\n"
     "transaction; records and indexes are untouched. The new key goes into\n"
@@ -29,8 +29,12 @@ constexpr char kHelp[] =
     "(default 1000), then the old key is forgotten. If it is interrupted,\n"
     "run it again: it goes on with the same new key.\n"
     "\n"
-    "--index: a new index key; the user name and token indexes are rebuilt\n"
-    "in one transaction (saves wait for it; finds keep working).\n"
+    "--index: a new index key; the user name and token indexes are built\n"
+    "under it beside the old ones, in transactions of N records (default\n"
+    "1000), while every write keeps both; then one short transaction\n"
+    "switches to them and frees the old ones. Finds use the old indexes\n"
+    "until the switch. If it is interrupted, run it again: it goes on\n"
+    "with the same new key.\n"
     "\n"
     "--data and --index run while other processes keep the store open:\n"
     "they pick up the new keys by themselves, without a reopen. They work\n"
@@ -54,9 +58,12 @@ int RotateInner(const Args& args, CliIo& io, Store& store) {
 
   // Step 2: the rotation.
   if (args.Has("index")) {
-    Status rotated = RotateIndexKey(store);
-    if (!rotated.ok()) return Fail(io, "rotate-key", rotated);
-    io.out << "rebuilt the indexes of " << store.path()
+    Progress progress(io.err, io.terminal, "indexed");
+    auto indexed = RotateIndexKey(
+        store, batch, [&](uint64_t done) { progress.Update(done); });
+    progress.Finish();
+    if (!indexed.ok()) return Fail(io, "rotate-key", indexed.status());
+    io.out << "indexed " << *indexed << " records of " << store.path()
            << " under a new index key\n";
     return kExitOk;
   }

@@ -79,20 +79,35 @@ Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 // under an old key remains at the end (only a writer that does not know
 // keyring generations, i.e. an older build, can cause it): run it again.
 //
-// RotateIndexKey: replaces the index key and rebuilds the user name and
-// token indexes in one transaction (the id and expiry indexes are not
-// keyed); saves wait for it, finds keep working.
-// TODO(#4): the index rebuild is one transaction, not bounded batches.
+// RotateIndexKey: adds a pending index key. From the next transaction on
+// every writer keeps the user name and token indexes under both keys (the
+// pending key's go into the second set of keyed index databases, the one
+// not in use), while finds keep using the current key. The records are
+// indexed under the pending key in transactions of `batch_size` records;
+// then one short transaction makes the pending key the index key and
+// empties the old set (its pages are freed without being read). Killed
+// midway, the next call picks up the same pending key and goes on; a
+// store with a pending key works normally meanwhile, and `VerifyStore`
+// checks both sets. Returns the records indexed. INVALID_ARGUMENT for a
+// batch size of 0. CORRUPT if the new indexes do not hold as many
+// entries as the old ones at the switch (only damage, or a writer that
+// does not know pending index keys, i.e. an older build, can cause it;
+// run verify). The id and expiry indexes are not keyed and stay as they
+// are.
 Result<uint64_t> RotateDataKey(Store& store, size_t batch_size,
                                const VerifyProgress& progress = {});
-Status RotateIndexKey(Store& store);
+Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,
+                                const VerifyProgress& progress = {});
 
 // The same after checking that `root_key` opens the store (WRONG_KEY
 // otherwise).
 Result<uint64_t> RotateDataKey(Store& store, const crypto::SecretKey& root_key,
                                size_t batch_size,
                                const VerifyProgress& progress = {});
-Status RotateIndexKey(Store& store, const crypto::SecretKey& root_key);
+Result<uint64_t> RotateIndexKey(Store& store,
+                                const crypto::SecretKey& root_key,
+                                size_t batch_size,
+                                const VerifyProgress& progress = {});
 
 }  // namespace tks
 
