@@ -38,6 +38,8 @@ inline constexpr std::string_view kMetaKeyring = "keyring";
 inline constexpr std::string_view kMetaKdf = "kdf";
 // The keyring generation (8 bytes); absent means 0.
 inline constexpr std::string_view kMetaKeyringGeneration = "keyring_gen";
+// The number of the last index key rotation started (8 bytes).
+inline constexpr std::string_view kMetaIndexBuild = "index_build";
 
 // The databases whose keys need no index key.
 struct Databases {

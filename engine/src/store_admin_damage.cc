@@ -35,6 +35,11 @@ Status DamageStore(Store& store, Damage damage, std::string_view id,
     return InvalidArgument("field " + std::string(FieldName(field)) +
                            " has no index");
   }
+  const bool idle_set = damage == Damage::kAddOrphanToIdleIndexSet;
+  if (idle_set && !index->keyed()) {
+    return InvalidArgument("field " + std::string(FieldName(field)) +
+                           " has no keyed index");
+  }
   return impl.Write([&](WriteContext& ctx) -> Status {
     // Step 1: the record's sequence and fields.
     std::string_view seq_bytes;
@@ -53,15 +58,19 @@ Status DamageStore(Store& store, Damage damage, std::string_view id,
         codec::OpenRecord(impl.keys().keyring, seq, value, &record));
 
     // Step 2: remove its entry, or add one it does not justify.
+    const KeyState& keys = impl.keys();
     const std::optional<std::string_view> override =
-        damage == Damage::kAddOrphanIndexEntry
+        damage != Damage::kDeleteIndexEntry
             ? std::optional<std::string_view>(kForeignValue)
             : std::nullopt;
+    const crypto::BlindIndexer& indexer =
+        idle_set && keys.pending_indexer ? *keys.pending_indexer
+                                         : keys.indexer;
     auto entry =
-        admin_index::ExpectedEntry(impl, *index, seq, record, override);
+        admin_index::ExpectedEntry(indexer, *index, seq, record, override);
     if (!entry) return InvalidArgument("the record has no such entry");
-    const MDB_dbi dbi =
-        admin_index::DatabaseOf(*index, impl, impl.keys().indexes);
+    const MDB_dbi dbi = admin_index::DatabaseOf(
+        *index, impl, idle_set ? keys.pending_indexes : keys.indexes);
     ctx.wrote = true;
     if (damage == Damage::kDeleteIndexEntry) {
       return lmdb::Del(ctx.txn, dbi, entry->key, &found, index->name);

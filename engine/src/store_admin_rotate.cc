@@ -189,21 +189,56 @@ std::vector<const admin_index::IndexInfo*> KeyedIndexes() {
   return keyed;
 }
 
-// Starts an index key change (a pending key; the set not in use emptied
-// for it), or picks up one that was interrupted.
-Status BeginIndexRotation(Store::Impl& impl) {
+// The index build counter in meta: each start of an index key rotation
+// takes the next value, so a rotation that another one restarted stops.
+Result<uint64_t> ReadIndexBuild(MDB_txn* txn, const Store::Impl& impl) {
+  std::string_view bytes;
+  bool found = false;
+  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().meta, layout::kMetaIndexBuild,
+                                &bytes, &found));
+  if (!found) return uint64_t{0};
+  if (bytes.size() != 8) return Corrupt("index build counter is malformed");
+  return layout::GetU64(bytes.data());
+}
+
+// CONFLICT when another rotation started after the one numbered `build`.
+Status CheckIndexBuild(MDB_txn* txn, const Store::Impl& impl, uint64_t build) {
+  TKS_ASSIGN_OR_RETURN(uint64_t stored, ReadIndexBuild(txn, impl));
+  if (stored == build) return Status::Ok();
+  return Conflict(
+      "another index key rotation started on this store meanwhile; it "
+      "finishes the rotation");
+}
+
+// Starts an index key change (a new pending key), or picks up one that
+// was interrupted (the same pending key). Either way the set not in use
+// is emptied and built again from the start, so nothing an interrupted
+// run left there counts. Returns the number of this build.
+Result<uint64_t> BeginIndexRotation(Store::Impl& impl) {
   bool resumed = false;
+  uint64_t build = 0;
   TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
+    // Step 1: this build's number.
     TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
-    resumed = keyring.pending_index_key() != nullptr;
-    if (resumed) return Status::Ok();
+    TKS_ASSIGN_OR_RETURN(uint64_t previous, ReadIndexBuild(ctx.txn, impl));
+    build = previous + 1;
+    std::string bytes;
+    layout::PutU64(&bytes, build);
+    ctx.wrote = true;
+    TKS_RETURN_IF_ERROR(lmdb::Put(ctx.txn, impl.dbs().meta,
+                                  layout::kMetaIndexBuild, bytes, 0, "meta"));
+
+    // Step 2: an empty set not in use.
     const layout::KeyedDatabases& other =
         impl.keyed_set(crypto::OtherSet(keyring.index_set()));
-    ctx.wrote = true;
     for (const admin_index::IndexInfo* index : KeyedIndexes()) {
       TKS_RETURN_IF_ERROR(lmdb::ToStatus(
           mdb_drop(ctx.txn, other.*index->keyed_dbi, 0), "empty index"));
     }
+
+    // Step 3: the pending key, new unless one is pending already.
+    resumed = keyring.pending_index_key() != nullptr;
+    if (resumed) return Status::Ok();
     TKS_RETURN_IF_ERROR(keyring.BeginIndexKeyChange());
     return StoreKeyring(ctx, impl, keyring);
   }));
@@ -211,7 +246,8 @@ Status BeginIndexRotation(Store::Impl& impl) {
            "index key rotation of " + impl.path() +
                (resumed ? " picks up the pending index key"
                         : " builds indexes under a new index key"));
-  return AdoptCommittedKeys(impl);
+  TKS_RETURN_IF_ERROR(AdoptCommittedKeys(impl));
+  return build;
 }
 
 // Puts one entry of the pending key's indexes. A unique entry may be
@@ -240,7 +276,7 @@ Status PutPendingEntry(WriteContext& ctx, MDB_dbi dbi,
 // sequence `*next_seq` on; moves *next_seq past them. Returns how many
 // records were indexed; *done turns true at the end of the records, or
 // when no change is pending any more (another handle finished it).
-Result<uint64_t> IndexBatch(Store::Impl& impl, size_t batch,
+Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
                             uint64_t* next_seq, bool* done) {
   uint64_t indexed = 0;
   uint64_t after = *next_seq;
@@ -255,6 +291,7 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, size_t batch,
       at_end = true;
       return Status::Ok();
     }
+    TKS_RETURN_IF_ERROR(CheckIndexBuild(ctx.txn, impl, build));
     std::vector<std::pair<uint64_t, Token>> work;
     {
       TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
@@ -297,37 +334,25 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, size_t batch,
   return indexed;
 }
 
-// Makes the pending key the index key once its set holds as many entries
-// as the set in use, and empties the old set.
-Status FinishIndexRotation(Store::Impl& impl) {
+// Makes the pending key the index key and empties the old set. Every
+// record was indexed under the pending key by this build's batches, or by
+// the writer that saved it since (writers keep both sets).
+Status FinishIndexRotation(Store::Impl& impl, uint64_t build) {
   TKS_RETURN_IF_ERROR(impl.WriteAlone([&](WriteContext& ctx) -> Status {
-    // Step 1: still pending (another handle may have finished it), and
-    // the new set as full as the old one.
+    // Step 1: still pending (another handle may have finished it) and
+    // still this build.
     TKS_ASSIGN_OR_RETURN(crypto::Keyring keyring, LoadKeyring(ctx.txn, impl));
     if (keyring.pending_index_key() == nullptr) return Status::Ok();
-    const layout::KeyedDatabases& in_use = impl.keyed_set(keyring.index_set());
-    const layout::KeyedDatabases& built =
-        impl.keyed_set(crypto::OtherSet(keyring.index_set()));
-    for (const admin_index::IndexInfo* index : KeyedIndexes()) {
-      TKS_ASSIGN_OR_RETURN(uint64_t old_count,
-                           lmdb::Count(ctx.txn, in_use.*index->keyed_dbi));
-      TKS_ASSIGN_OR_RETURN(uint64_t new_count,
-                           lmdb::Count(ctx.txn, built.*index->keyed_dbi));
-      if (old_count != new_count) {
-        return Corrupt(std::string(index->name) + " index: " +
-                       std::to_string(new_count) +
-                       " entries under the new key, " +
-                       std::to_string(old_count) +
-                       " under the old one; run verify");
-      }
-    }
+    TKS_RETURN_IF_ERROR(CheckIndexBuild(ctx.txn, impl, build));
 
     // Step 2: switch, and empty the old set (its pages go to the free
     // list; no entry is read).
+    const layout::KeyedDatabases& old_set =
+        impl.keyed_set(keyring.index_set());
     ctx.wrote = true;
     for (const admin_index::IndexInfo* index : KeyedIndexes()) {
       TKS_RETURN_IF_ERROR(lmdb::ToStatus(
-          mdb_drop(ctx.txn, in_use.*index->keyed_dbi, 0), "empty index"));
+          mdb_drop(ctx.txn, old_set.*index->keyed_dbi, 0), "empty index"));
     }
     TKS_RETURN_IF_ERROR(keyring.FinishIndexKeyChange());
     return StoreKeyring(ctx, impl, keyring);
@@ -381,21 +406,22 @@ Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,
   Store::Impl& impl = store.impl();
   TKS_RETURN_IF_ERROR(impl.CheckFork());
   if (batch_size == 0) return InvalidArgument("batch size is 0");
-  TKS_RETURN_IF_ERROR(BeginIndexRotation(impl));
+  TKS_ASSIGN_OR_RETURN(uint64_t build, BeginIndexRotation(impl));
 
   // Step 2: index the records there in batches, one transaction each.
   uint64_t next_seq = 0;
   uint64_t total = 0;
   bool done = false;
   while (!done) {
-    TKS_ASSIGN_OR_RETURN(uint64_t indexed,
-                         IndexBatch(impl, batch_size, &next_seq, &done));
+    TKS_ASSIGN_OR_RETURN(
+        uint64_t indexed,
+        IndexBatch(impl, build, batch_size, &next_seq, &done));
     total += indexed;
     if (progress) progress(total);
   }
 
   // Step 3: switch to the new key and set; the old set is emptied.
-  TKS_RETURN_IF_ERROR(FinishIndexRotation(impl));
+  TKS_RETURN_IF_ERROR(FinishIndexRotation(impl, build));
   impl.Log(LogLevel::kInfo, "index key rotation of " + impl.path() +
                                 " indexed " + std::to_string(total) +
                                 " records under the new key");

@@ -134,6 +134,9 @@ Result<Stats> Store::GetStats() const {
 
     // Step 3: the data key of this snapshot's keyring.
     stats.active_data_key_id = keys->keyring.active_data_key_id();
+    stats.data_key_count =
+        static_cast<uint32_t>(keys->keyring.DataKeyIds().size());
+    stats.index_key_change_pending = keys->pending_indexer.has_value();
     return Status::Ok();
   }));
 

@@ -9,6 +9,7 @@
 
 #include "fs_check.h"
 #include "test_store.h"
+#include "tokenstore/admin.h"
 #include "tokenstore/crypto/root_key.h"
 
 namespace tks {
@@ -164,6 +165,49 @@ TEST(StoreOpenTest, NewerFormatVersionIsRefused) {
   auto store = Store::Open(TestOptions(path));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Code::kVersion);
+}
+
+TEST(StoreOpenTest, StoreWithoutIndexSetBGetsItAtOpen) {
+  // Step 1: a store as an older build made it: no "_b" databases.
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  Token token = MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a"}});
+  {
+    auto store = OpenOrDie(TestOptions(path));
+    ASSERT_TRUE(store->SaveToken(token).ok());
+  }
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  ASSERT_EQ(mdb_env_open(env, path.c_str(), 0, 0600), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  for (const char* name :
+       {"idx_user_b", "idx_refresh_b", "idx_access_b", "idx_grant_b"}) {
+    MDB_dbi dbi = 0;
+    ASSERT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0) << name;
+    ASSERT_EQ(mdb_drop(txn, dbi, 1), 0) << name;
+  }
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+
+  // Step 2: a wrong key changes nothing; the right one adds the set.
+  EXPECT_EQ(Store::Open(TestOptions(path, 'w')).status().code(),
+            Code::kWrongKey);
+  auto store = OpenOrDie(TestOptions(path));
+  ASSERT_NE(store, nullptr);
+  Token query = MakeToken({{Field::kUserName, "u"}});
+  auto found = store->FindToken(query);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id(), token.id());
+  auto indexed = RotateIndexKey(*store, 10);
+  ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+  EXPECT_EQ(*indexed, 1u);
+  found = store->FindToken(query);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  auto report = VerifyStore(*store);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->clean());
 }
 
 TEST(StoreOpenTest, EphemeralStoreIsDeletedOnClose) {

@@ -353,11 +353,17 @@ TEST_F(OperatorTest, DataAndIndexKeyRotationKeepEveryRecordFindable) {
   CliRun data = OnStore({"rotate-key", "--data", "--batch", "7"});
   ASSERT_EQ(data.exit_code, 0) << data.err;
   EXPECT_NE(data.out.find("re-sealed 24 records"), std::string::npos);
-  CliRun index = OnStore({"rotate-key", "--index"});
+  CliRun index = OnStore({"rotate-key", "--index", "--batch", "5"});
   ASSERT_EQ(index.exit_code, 0) << index.err;
+  EXPECT_NE(index.out.find("indexed 24 records"), std::string::npos)
+      << index.out;
   EXPECT_EQ(OnStore({"verify"}).exit_code, 0);
   CliRun stats = OnStore({"stats"});
   EXPECT_NE(stats.out.find("active data key id      2"), std::string::npos)
+      << stats.out;
+  EXPECT_NE(stats.out.find("data keys               1"), std::string::npos)
+      << stats.out;
+  EXPECT_NE(stats.out.find("index key pending       0"), std::string::npos)
       << stats.out;
   auto rows = tools::ReadSdkCsvFile(Shared("sdk_tokens.txt"));
   ASSERT_TRUE(rows.ok());

@@ -86,14 +86,12 @@ Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 // indexed under the pending key in transactions of `batch_size` records;
 // then one short transaction makes the pending key the index key and
 // empties the old set (its pages are freed without being read). Killed
-// midway, the next call picks up the same pending key and goes on; a
-// store with a pending key works normally meanwhile, and `VerifyStore`
-// checks both sets. Returns the records indexed. INVALID_ARGUMENT for a
-// batch size of 0. CORRUPT if the new indexes do not hold as many
-// entries as the old ones at the switch (only damage, or a writer that
-// does not know pending index keys, i.e. an older build, can cause it;
-// run verify). The id and expiry indexes are not keyed and stay as they
-// are.
+// midway, the store works normally with the key pending (`VerifyStore`
+// checks both sets) and the next call picks up the same pending key,
+// building its set again from the start. Returns the records indexed.
+// INVALID_ARGUMENT for a batch size of 0. CONFLICT if another call
+// started the rotation again meanwhile (that call finishes it). The id
+// and expiry indexes are not keyed and stay as they are.
 Result<uint64_t> RotateDataKey(Store& store, size_t batch_size,
                                const VerifyProgress& progress = {});
 Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,

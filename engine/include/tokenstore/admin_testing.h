@@ -20,6 +20,11 @@ enum class Damage {
   // Adds an entry to the index of `field` that points to the record but
   // is the hash of a value the record does not hold.
   kAddOrphanIndexEntry,
+  // The same in the keyed index set not in use (the one an index key
+  // rotation builds), made with the pending index key when one is pending
+  // and with the current one otherwise. `field` must be a keyed index:
+  // user name, refresh, access or grant token.
+  kAddOrphanToIdleIndexSet,
 };
 
 // Damages the record with `id`. `field` (id, user name, refresh, access,

@@ -49,6 +49,10 @@ struct Stats {
   uint64_t next_id = 0;
   uint32_t format_version = 0;
   uint32_t active_data_key_id = 0;
+  // More than 1 while a data key rotation is unfinished.
+  uint32_t data_key_count = 0;
+  // True while an index key rotation is unfinished (RotateIndexKey).
+  bool index_key_change_pending = false;
 };
 
 class TokenCursor;
