@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstring>
+
 namespace tks::crypto {
 namespace {
 
@@ -45,9 +47,27 @@ std::string Fingerprint(std::string_view value) {
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  // Every byte is read whatever the differences: the XORs of 8-byte words
+  // (then of the tail bytes) are OR-ed into one accumulator, which the
+  // empty asm makes opaque so the compiler cannot stop at the first
+  // difference. Eight times fewer steps than sodium_memcmp, which goes a
+  // byte at a time; a find compares at least once.
   if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+  uint64_t diff = 0;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x = 0;
+    uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    diff |= x ^ y;
+    __asm__ volatile("" : "+r"(diff));
+  }
+  for (; i < a.size(); ++i) {
+    diff |= static_cast<uint8_t>(a[i] ^ b[i]);
+    __asm__ volatile("" : "+r"(diff));
+  }
+  return diff == 0;
 }
 
 }  // namespace tks::crypto

@@ -1,5 +1,8 @@
 #include "record_codec.h"
 
+#include <array>
+#include <cstring>
+
 #include "layout.h"
 #include "tokenstore/crypto/aead.h"
 #include "tokenstore/store.h"
@@ -11,15 +14,38 @@ constexpr uint8_t kValueVersion = 1;
 constexpr uint8_t kPlainCodec = 1;
 constexpr size_t kHeaderFixed = 1 + 4 + 1;
 
-std::string AssociatedData(uint32_t key_id, uint64_t seq, std::string_view id) {
-  std::string ad = "tks-record";
-  layout::PutU32(&ad, kFormatVersion);
-  layout::PutU32(&ad, key_id);
-  layout::PutU64(&ad, seq);
-  ad.push_back(static_cast<char>(id.size()));
-  ad.append(id);
-  return ad;
-}
+// The associated data of a record: label, format version, key id,
+// sequence and id, built on the stack (every find opens a record).
+class AssociatedData {
+ public:
+  AssociatedData(uint32_t key_id, uint64_t seq, std::string_view id) {
+    Append(kLabel);
+    AppendBigEndian(kFormatVersion, 4);
+    AppendBigEndian(key_id, 4);
+    AppendBigEndian(seq, 8);
+    bytes_[size_++] = static_cast<char>(id.size());
+    Append(id.substr(0, kMaxId));
+  }
+
+  std::string_view view() const { return {bytes_.data(), size_}; }
+
+ private:
+  static constexpr std::string_view kLabel = "tks-record";
+  static constexpr size_t kMaxId = 255;  // The header stores one byte.
+
+  void Append(std::string_view bytes) {
+    std::memcpy(bytes_.data() + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+  }
+  void AppendBigEndian(uint64_t v, int bytes) {
+    for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+      bytes_[size_++] = static_cast<char>((v >> shift) & 0xff);
+    }
+  }
+
+  std::array<char, kLabel.size() + 4 + 4 + 8 + 1 + kMaxId> bytes_;
+  size_t size_ = 0;
+};
 
 void PutVarint(crypto::SecretString* out, uint32_t v) {
   while (v >= 0x80) {
@@ -143,7 +169,7 @@ Result<std::string> SealRecord(const crypto::Keyring& keyring, uint64_t seq,
   value.push_back(static_cast<char>(id.size()));
   value.append(id);
   TKS_RETURN_IF_ERROR(crypto::Seal(keyring.ActiveDataKey(),
-                                   AssociatedData(key_id, seq, id),
+                                   AssociatedData(key_id, seq, id).view(),
                                    plain.view(), &value));
   return value;
 }
@@ -162,7 +188,7 @@ Status OpenRecord(const crypto::Keyring& keyring, uint64_t seq,
   // Step 2: open and decode.
   crypto::SecretString plain;
   Status opened =
-      crypto::Open(*key, AssociatedData(header.key_id, seq, header.id),
+      crypto::Open(*key, AssociatedData(header.key_id, seq, header.id).view(),
                    header.sealed, &plain);
   if (!opened.ok()) return Damaged(header.id, opened.message());
   Status decoded = DecodePlaintext(plain.view(), out);

@@ -1,5 +1,6 @@
 // The read calls: FindToken and FindTokenById.
 #include "record_io.h"
+#include "tokenstore/crypto/blind_index.h"
 #include "store_impl.h"
 
 namespace tks {
@@ -33,10 +34,17 @@ Result<std::optional<Token>> Store::FindToken(const Token& query) const {
   }
   if (!found) return std::optional<Token>();
 
-  // Step 2: merge: the stored record with the query's values on top.
+  // Step 2: merge: the stored record with the query's values on top (a
+  // value equal to the stored one, like the token the record was found
+  // by, needs no copy; compared in constant time).
   Token merged = std::move(found->stored);
   for (Field field : kAllFields) {
-    if (query.has(field)) merged.set(field, query.view(field));
+    if (!query.has(field)) continue;
+    if (merged.has(field) && crypto::ConstantTimeEquals(merged.view(field),
+                                                        query.view(field))) {
+      continue;
+    }
+    merged.set(field, query.view(field));
   }
   return std::optional<Token>(std::move(merged));
 }
