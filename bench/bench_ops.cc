@@ -6,6 +6,7 @@
 #include <string>
 
 #include "latency_histogram.h"
+#include "noise_floor.h"
 
 namespace tks::bench {
 namespace {
@@ -315,6 +316,7 @@ void RegisterWrites(const PeerSpec& spec, size_t n) {
 void RegisterAll(const std::vector<PeerSpec>& peers,
                  const std::vector<size_t>& sizes) {
   for (size_t n : sizes) {
+    RegisterNoiseFloor(n);
     for (const PeerSpec& spec : peers) {
       if (n > spec.traits.max_records) continue;
       benchmark::RegisterBenchmark(Name("load", spec, n).c_str(), BM_Load,
