@@ -107,7 +107,8 @@ Result<Keyring> Keyring::Unwrap(const SecretKey& root_key,
   if (plain.size() == base) return ring;
   const uint8_t index_byte = static_cast<uint8_t>(plain[base]);
   const bool pending = (index_byte & kHasPendingIndexKey) != 0;
-  if ((index_byte & ~(kIndexSetB | kHasPendingIndexKey)) != 0 ||
+  if (index_byte == 0 ||
+      (index_byte & ~(kIndexSetB | kHasPendingIndexKey)) != 0 ||
       plain.size() != base + 1 + (pending ? SecretKey::kSize : 0)) {
     return Corrupt("keyring has a bad index key section");
   }

@@ -49,9 +49,18 @@ Status StoreKeyring(WriteContext& ctx, const Store::Impl& impl,
   return WriteKeyringGeneration(ctx.txn, impl.dbs().meta, generation + 1);
 }
 
-// Makes the keyring just committed this handle's current keys.
-Status AdoptCommittedKeys(Store::Impl& impl) {
-  return impl.Read([&](MDB_txn* txn) { return impl.KeysAt(txn).status(); });
+// Makes the keyring just committed this handle's current keys. The
+// change is committed whatever happens here, so a failure is only logged:
+// the handle's next write or missed find adopts the keys anyway.
+void AdoptCommittedKeys(Store::Impl& impl) {
+  Status adopted =
+      impl.Read([&](MDB_txn* txn) { return impl.KeysAt(txn).status(); });
+  if (!adopted.ok()) {
+    impl.Log(LogLevel::kWarning, "store " + impl.path() +
+                                     ": the new keyring is committed but "
+                                     "not loaded yet: " +
+                                     adopted.ToString());
+  }
 }
 
 // WRONG_KEY unless `root_key` opens the store.
@@ -84,7 +93,8 @@ Status BeginDataRotation(Store::Impl& impl) {
   }));
   impl.Log(LogLevel::kInfo, "data key rotation of " + impl.path() +
                                 " uses key " + std::to_string(active));
-  return AdoptCommittedKeys(impl);
+  AdoptCommittedKeys(impl);
+  return Status::Ok();
 }
 
 // Re-seals up to `batch` records from sequence `*next_seq` on that are
@@ -177,7 +187,8 @@ Status FinishDataRotation(Store::Impl& impl) {
     }
     return StoreKeyring(ctx, impl, keyring);
   }));
-  return AdoptCommittedKeys(impl);
+  AdoptCommittedKeys(impl);
+  return Status::Ok();
 }
 
 // The keyed indexes, for index key rotation.
@@ -246,7 +257,7 @@ Result<uint64_t> BeginIndexRotation(Store::Impl& impl) {
            "index key rotation of " + impl.path() +
                (resumed ? " picks up the pending index key"
                         : " builds indexes under a new index key"));
-  TKS_RETURN_IF_ERROR(AdoptCommittedKeys(impl));
+  AdoptCommittedKeys(impl);
   return build;
 }
 
@@ -273,19 +284,24 @@ Status PutPendingEntry(WriteContext& ctx, MDB_dbi dbi,
 }
 
 // Adds the pending index key's entries of up to `batch` records from
-// sequence `*next_seq` on; moves *next_seq past them. Returns how many
-// records were indexed; *done turns true at the end of the records, or
-// when no change is pending any more (another handle finished it).
+// sequence `*next_seq` on; moves *next_seq past them. A record that does
+// not open is skipped with a warning in the log (its old entries could
+// only lead a find to CORRUPT; verify names it), so one damaged record
+// cannot keep the change pending for ever. Returns how many records were
+// indexed; *done turns true at the end of the records, or when no change
+// is pending any more (another handle finished it).
 Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
                             uint64_t* next_seq, bool* done) {
   uint64_t indexed = 0;
   uint64_t after = *next_seq;
   bool at_end = false;
+  std::vector<std::string> damaged;
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) -> Status {
     // Step 1: the batch, read with a cursor.
     indexed = 0;
     after = *next_seq;
     at_end = false;
+    damaged.clear();
     const KeyState& keys = impl.keys();
     if (!keys.pending_indexer) {
       at_end = true;
@@ -310,8 +326,13 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
         const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
         after = seq + 1;
         Token record;
-        TKS_RETURN_IF_ERROR(records::OpenStored(ctx.txn, impl, seq,
-                                                lmdb::View(value), &record));
+        Status opened =
+            records::OpenStored(ctx.txn, impl, seq, lmdb::View(value), &record);
+        if (opened.code() == Code::kCorrupt) {
+          damaged.push_back(opened.message());
+          continue;
+        }
+        TKS_RETURN_IF_ERROR(opened);
         work.emplace_back(seq, std::move(record));
       }
     }
@@ -329,6 +350,11 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
     indexed = work.size();
     return Status::Ok();
   }));
+  for (const std::string& why : damaged) {
+    impl.Log(LogLevel::kWarning,
+             "index key rotation of " + impl.path() + " skips a record: " +
+                 why + " (it gets no entry under the new key; see verify)");
+  }
   *next_seq = after;
   *done = at_end;
   return indexed;
@@ -345,8 +371,8 @@ Status FinishIndexRotation(Store::Impl& impl, uint64_t build) {
     if (keyring.pending_index_key() == nullptr) return Status::Ok();
     TKS_RETURN_IF_ERROR(CheckIndexBuild(ctx.txn, impl, build));
 
-    // Step 2: switch, and empty the old set (its pages go to the free
-    // list; no entry is read).
+    // Step 2: switch, and empty the old set: mdb_drop walks its branch
+    // pages and frees the leaves unread; no record is opened.
     const layout::KeyedDatabases& old_set =
         impl.keyed_set(keyring.index_set());
     ctx.wrote = true;
@@ -357,7 +383,8 @@ Status FinishIndexRotation(Store::Impl& impl, uint64_t build) {
     TKS_RETURN_IF_ERROR(keyring.FinishIndexKeyChange());
     return StoreKeyring(ctx, impl, keyring);
   }));
-  return AdoptCommittedKeys(impl);
+  AdoptCommittedKeys(impl);
+  return Status::Ok();
 }
 
 }  // namespace

@@ -22,6 +22,10 @@ namespace {
 
 std::atomic<uint64_t> g_next_instance{1};
 
+// Named databases an environment may hold: 13 are in use (layout.h); the
+// rest is room for later formats (a per-environment setting, not on disk).
+constexpr MDB_dbi kMaxDatabases = 24;
+
 // Step helpers of Open, in the order Open calls them.
 
 Status PrepareDirectory(Store::Impl& impl) {
@@ -78,7 +82,7 @@ Status OpenEnvironment(Store::Impl& impl) {
   TKS_RETURN_IF_ERROR(
       lmdb::ToStatus(mdb_env_create(&impl.env_), "create environment"));
   TKS_RETURN_IF_ERROR(
-      lmdb::ToStatus(mdb_env_set_maxdbs(impl.env_, 16), "set database count"));
+      lmdb::ToStatus(mdb_env_set_maxdbs(impl.env_, kMaxDatabases), "set database count"));
   TKS_RETURN_IF_ERROR(lmdb::ToStatus(
       mdb_env_set_maxreaders(impl.env_, impl.options_.max_readers),
       "set reader count"));

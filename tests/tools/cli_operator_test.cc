@@ -261,6 +261,19 @@ TEST_F(OperatorTest, VerifyReportsDamageByIdAndExitsFive) {
   CliRun list = OnStore({"list"});
   EXPECT_EQ(list.exit_code, 5);
   EXPECT_NE(list.out.find("23 records"), std::string::npos);
+
+  // An index key rotation skips the damaged record, says so on stderr,
+  // and finishes.
+  CliRun rotate = OnStore({"rotate-key", "--index"});
+  EXPECT_EQ(rotate.exit_code, 0) << rotate.err;
+  EXPECT_NE(rotate.out.find("indexed 23 records"), std::string::npos)
+      << rotate.out;
+  EXPECT_NE(rotate.err.find("WARNING: index key rotation"), std::string::npos)
+      << rotate.err;
+  EXPECT_NE(rotate.err.find("record id '9'"), std::string::npos)
+      << rotate.err;
+  EXPECT_NE(OnStore({"stats"}).out.find("index key pending       0"),
+            std::string::npos);
 }
 
 TEST_F(OperatorTest, BackupAndRestoreGiveAVerifiedCopy) {

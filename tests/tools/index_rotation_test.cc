@@ -296,6 +296,26 @@ TEST_F(IndexRotationTest, BatchesSavedWhilePendingAreFoundAfterTheSwitch) {
   ExpectClean(*store_);
 }
 
+TEST_F(IndexRotationTest, ADamagedRecordIsSkippedAndTheRotationFinishes) {
+  // One record does not open: the rotation still switches (an unfinished
+  // one would stay pending for good), and verify names that record only.
+  ASSERT_TRUE(testing_hooks::DamageStore(
+                  *store_, testing_hooks::Damage::kFlipRecordByte,
+                  tokens_[9].id())
+                  .ok());
+  auto indexed = RotateIndexKey(*store_, kBatch);
+  ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+  EXPECT_EQ(*indexed, static_cast<uint64_t>(kRecords - 1));
+  EXPECT_FALSE(Pending(*store_));
+  std::vector<Token> intact = tokens_;
+  intact.erase(intact.begin() + 9);
+  ExpectEveryPath(*store_, intact);
+  auto report = VerifyStore(*store_);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->corrupt_ids.size(), 1u);
+  EXPECT_EQ(report->corrupt_ids[0], tokens_[9].id());
+}
+
 TEST_F(IndexRotationTest, ZeroBatchIsRefused) {
   EXPECT_EQ(RotateIndexKey(*store_, 0).status().code(),
             Code::kInvalidArgument);

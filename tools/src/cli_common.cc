@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <istream>
+#include <memory>
+#include <mutex>
 #include <ostream>
 
 #include "tokenstore/redact.h"
@@ -73,11 +75,22 @@ Result<RootKeySource> KeySource(const Args& args, const std::string& store_path,
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const Args& args, const CliIo& io) {
+  // Step 1: path and root key.
   TKS_ASSIGN_OR_RETURN(std::string path, StorePath(args));
   Options options;
   options.path = path;
   options.create_if_missing = false;
   TKS_ASSIGN_OR_RETURN(options.root_key, KeySource(args, path, io));
+
+  // Step 2: the engine's warnings and errors (which never hold a secret)
+  // go to stderr, one line each, from whichever thread.
+  auto lock = std::make_shared<std::mutex>();
+  std::ostream* err = &io.err;
+  options.log = [lock, err](LogLevel level, std::string_view message) {
+    if (level < LogLevel::kWarning) return;
+    std::lock_guard<std::mutex> held(*lock);
+    *err << "tks: " << LogLevelName(level) << ": " << message << "\n";
+  };
   return Store::Open(options);
 }
 

@@ -88,7 +88,10 @@ Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 // empties the old set (its pages are freed without being read). Killed
 // midway, the store works normally with the key pending (`VerifyStore`
 // checks both sets) and the next call picks up the same pending key,
-// building its set again from the start. Returns the records indexed.
+// building its set again from the start. A record that does not open is
+// skipped, with a warning naming it in the log (VerifyStore reports it as
+// corrupt): it gets no entry under the new key, so a damaged record
+// cannot keep the change pending. Returns the records indexed.
 // INVALID_ARGUMENT for a batch size of 0. CONFLICT if another call
 // started the rotation again meanwhile (that call finishes it). The id
 // and expiry indexes are not keyed and stay as they are.
