@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Turns a tks_bench JSON file into a Markdown summary and PNG plots.
 
-Usage: report.py RESULTS.json [--readme bench/README.md]
+Usage: report.py RESULTS.json [MORE.json ...] [--readme bench/README.md]
 
-Writes RESULTS.md and RESULTS-<plot>.png beside the JSON file. With
+Writes RESULTS.md and RESULTS-<plot>.png beside the first JSON file;
+a benchmark present in several files keeps its fastest run. With
 --readme, replaces the part of the README between the markers
 <!-- latest-results:start --> and <!-- latest-results:end --> with the
 summary and links to the plots.
@@ -27,12 +28,19 @@ PEER_ORDER = [
 NAME = re.compile(r"^(?P<op>[a-z_]+)/(?P<peer>[a-z0-9-]+)/n:(?P<n>\d+)")
 
 
-def load_runs(path):
-    """Every successful run as a dict keyed by (op, peer, n, threads)."""
-    with open(path) as f:
-        data = json.load(f)
+def load_runs(paths):
+    """Every successful run of the files as a dict keyed by (op, peer, n,
+    threads); a run found in several files (repetitions, or passes of the
+    same benchmarks) keeps its fastest. The context is the first file's."""
+    benchmarks, context = [], None
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        benchmarks += data.get("benchmarks", [])
+        if context is None:
+            context = data.get("context", {})
     runs, errors = {}, []
-    for b in data.get("benchmarks", []):
+    for b in benchmarks:
         m = NAME.match(b["name"])
         if not m or b.get("run_type") == "aggregate":
             continue
@@ -55,7 +63,7 @@ def load_runs(path):
             "bytes_per_record": b.get("bytes_per_record"),
             "value_bytes": b.get("value_bytes"),
         }
-    return data.get("context", {}), runs, errors
+    return context, runs, errors
 
 
 def fmt_us(v):
@@ -386,10 +394,13 @@ def update_readme(readme, summary, rel_dir):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("json")
+    parser.add_argument("json", nargs="+",
+                        help="tks_bench JSON files; outputs go beside the "
+                        "first")
     parser.add_argument("--readme")
     args = parser.parse_args()
     context, runs, errors = load_runs(args.json)
+    args.json = args.json[0]
     res = Results(runs)
     if not res.sizes:
         print("no results in %s" % args.json, file=sys.stderr)
