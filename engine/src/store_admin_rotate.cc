@@ -78,6 +78,40 @@ Status CheckGivenRootKey(const Store::Impl& impl,
   });
 }
 
+// Where a batch of records ended: the sequence after the last one read,
+// and whether the records ran out.
+struct BatchEnd {
+  uint64_t next_seq = 0;
+  bool at_end = false;
+};
+
+// Calls `visit(seq, value)` (a Status) for up to `batch` records from
+// sequence `from` on, in sequence order. The cursor is closed when this
+// returns, so the caller may then write to the records.
+template <typename Visit>
+Result<BatchEnd> VisitRecords(MDB_txn* txn, const Store::Impl& impl,
+                              uint64_t from, size_t batch, Visit&& visit) {
+  BatchEnd end{from, false};
+  TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
+                       lmdb::Cursor::Open(txn, impl.dbs().records));
+  const layout::SeqKey start = layout::EncodeSeq(from);
+  MDB_val key = lmdb::Val(layout::View(start));
+  MDB_val value{};
+  MDB_cursor_op op = MDB_SET_RANGE;
+  for (size_t seen = 0; seen < batch; ++seen) {
+    TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
+    op = MDB_NEXT;
+    if (!more) {
+      end.at_end = true;
+      break;
+    }
+    const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
+    end.next_seq = seq + 1;
+    TKS_RETURN_IF_ERROR(visit(seq, lmdb::View(value)));
+  }
+  return end;
+}
+
 // Starts a data key rotation (a new active key), or picks up one that was
 // interrupted (the keyring still holds older keys).
 Status BeginDataRotation(Store::Impl& impl) {
@@ -106,37 +140,29 @@ Result<uint64_t> ResealBatch(Store::Impl& impl, size_t batch,
   uint64_t after = *next_seq;
   bool at_end = false;
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) -> Status {
-    // Step 1: collect the batch with a cursor.
+    // Step 1: the records of the batch not under the active key.
     resealed = 0;
     after = *next_seq;
     at_end = false;
     const crypto::Keyring& keyring = impl.keys().keyring;
     std::vector<std::pair<uint64_t, Token>> work;
-    {
-      TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
-                           lmdb::Cursor::Open(ctx.txn, impl.dbs().records));
-      const layout::SeqKey start = layout::EncodeSeq(*next_seq);
-      MDB_val key = lmdb::Val(layout::View(start));
-      MDB_val value{};
-      MDB_cursor_op op = MDB_SET_RANGE;
-      for (size_t seen = 0; seen < batch; ++seen) {
-        TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
-        op = MDB_NEXT;
-        if (!more) {
-          at_end = true;
-          break;
-        }
-        const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
-        after = seq + 1;
-        TKS_ASSIGN_OR_RETURN(codec::RecordHeader header,
-                             codec::ParseHeader(lmdb::View(value), seq));
-        if (header.key_id == keyring.active_data_key_id()) continue;
-        Token record;
-        TKS_RETURN_IF_ERROR(
-            codec::OpenRecord(keyring, seq, lmdb::View(value), &record));
-        work.emplace_back(seq, std::move(record));
-      }
-    }
+    TKS_ASSIGN_OR_RETURN(
+        BatchEnd end,
+        VisitRecords(ctx.txn, impl, *next_seq, batch,
+                     [&](uint64_t seq, std::string_view value) -> Status {
+                       TKS_ASSIGN_OR_RETURN(codec::RecordHeader header,
+                                            codec::ParseHeader(value, seq));
+                       if (header.key_id == keyring.active_data_key_id()) {
+                         return Status::Ok();
+                       }
+                       Token record;
+                       TKS_RETURN_IF_ERROR(
+                           codec::OpenRecord(keyring, seq, value, &record));
+                       work.emplace_back(seq, std::move(record));
+                       return Status::Ok();
+                     }));
+    after = end.next_seq;
+    at_end = end.at_end;
 
     // Step 2: seal each under the active key, metadata unchanged.
     for (const auto& [seq, record] : work) {
@@ -297,7 +323,7 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
   bool at_end = false;
   std::vector<std::string> damaged;
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) -> Status {
-    // Step 1: the batch, read with a cursor.
+    // Step 1: the records of the batch (still this build's rotation).
     indexed = 0;
     after = *next_seq;
     at_end = false;
@@ -309,33 +335,23 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
     }
     TKS_RETURN_IF_ERROR(CheckIndexBuild(ctx.txn, impl, build));
     std::vector<std::pair<uint64_t, Token>> work;
-    {
-      TKS_ASSIGN_OR_RETURN(lmdb::Cursor cursor,
-                           lmdb::Cursor::Open(ctx.txn, impl.dbs().records));
-      const layout::SeqKey start = layout::EncodeSeq(*next_seq);
-      MDB_val key = lmdb::Val(layout::View(start));
-      MDB_val value{};
-      MDB_cursor_op op = MDB_SET_RANGE;
-      for (size_t seen = 0; seen < batch; ++seen) {
-        TKS_ASSIGN_OR_RETURN(bool more, cursor.Get(&key, &value, op));
-        op = MDB_NEXT;
-        if (!more) {
-          at_end = true;
-          break;
-        }
-        const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
-        after = seq + 1;
-        Token record;
-        Status opened =
-            records::OpenStored(ctx.txn, impl, seq, lmdb::View(value), &record);
-        if (opened.code() == Code::kCorrupt) {
-          damaged.push_back(opened.message());
-          continue;
-        }
-        TKS_RETURN_IF_ERROR(opened);
-        work.emplace_back(seq, std::move(record));
-      }
-    }
+    TKS_ASSIGN_OR_RETURN(
+        BatchEnd end,
+        VisitRecords(ctx.txn, impl, *next_seq, batch,
+                     [&](uint64_t seq, std::string_view value) -> Status {
+                       Token record;
+                       Status opened = records::OpenStored(ctx.txn, impl, seq,
+                                                           value, &record);
+                       if (opened.code() == Code::kCorrupt) {
+                         damaged.push_back(opened.message());
+                         return Status::Ok();
+                       }
+                       TKS_RETURN_IF_ERROR(opened);
+                       work.emplace_back(seq, std::move(record));
+                       return Status::Ok();
+                     }));
+    after = end.next_seq;
+    at_end = end.at_end;
 
     // Step 2: their entries under the pending key, in the other set.
     for (const auto& [seq, record] : work) {
