@@ -34,8 +34,8 @@ void BM_FixedWork(benchmark::State& state) {
   LatencyHistogram latencies;
   for (auto _ : state) {
     const Clock::time_point start = Clock::now();
-    crypto_generichash(digest.data(), digest.size(), input.data(),
-                       input.size(), key.data(), key.size());
+    crypto_generichash(digest.data(), digest.size(), input.data(), input.size(),
+                       key.data(), key.size());
     benchmark::DoNotOptimize(digest);
     latencies.Add(static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() -

@@ -31,16 +31,16 @@ struct IndexInfo {
 
 inline constexpr std::array<IndexInfo, 6> kIndexes = {{
     {"id", &layout::Databases::idx_id, nullptr, Field::kId, false},
-    {"user_name", nullptr, &layout::KeyedDatabases::idx_user,
-     Field::kUserName, true},
+    {"user_name", nullptr, &layout::KeyedDatabases::idx_user, Field::kUserName,
+     true},
     {"refresh_token", nullptr, &layout::KeyedDatabases::idx_refresh,
      Field::kRefreshToken, false},
     {"access_token", nullptr, &layout::KeyedDatabases::idx_access,
      Field::kAccessToken, false},
     {"grant_token", nullptr, &layout::KeyedDatabases::idx_grant,
      Field::kGrantToken, false},
-    {"expiry_time", &layout::Databases::idx_expiry, nullptr,
-     Field::kExpiryTime, true},
+    {"expiry_time", &layout::Databases::idx_expiry, nullptr, Field::kExpiryTime,
+     true},
 }};
 
 // The index of `field`; nullptr for a field without one.

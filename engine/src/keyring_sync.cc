@@ -83,10 +83,9 @@ Result<std::unique_ptr<KeyState>> Store::Impl::MakeKeyState(
   TKS_ASSIGN_OR_RETURN(crypto::BlindIndexer indexer,
                        crypto::BlindIndexer::Create(keyring.index_key()));
   const crypto::IndexSet set = keyring.index_set();
-  auto state = std::make_unique<KeyState>(
-      KeyState{std::move(keyring), std::move(indexer), keyed_set(set),
-               std::nullopt, keyed_set(crypto::OtherSet(set)), generation,
-               lmdb::SnapshotId(txn)});
+  auto state = std::make_unique<KeyState>(KeyState{
+      std::move(keyring), std::move(indexer), keyed_set(set), std::nullopt,
+      keyed_set(crypto::OtherSet(set)), generation, lmdb::SnapshotId(txn)});
 
   // Step 2: those of a pending index key change.
   if (const crypto::SecretKey* pending = state->keyring.pending_index_key()) {

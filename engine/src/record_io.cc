@@ -107,16 +107,17 @@ Status MoveUnique(WriteContext& ctx, const Store::Impl& impl,
   }
   const layout::SeqKey seq_key = layout::EncodeSeq(seq);
   return ForEachKeyedSet(
-      impl.keys(), [&](const crypto::BlindIndexer& indexer,
-                       const layout::KeyedDatabases& indexes) -> Status {
+      impl.keys(),
+      [&](const crypto::BlindIndexer& indexer,
+          const layout::KeyedDatabases& indexes) -> Status {
         const MDB_dbi dbi = indexes.*index.dbi;
         ctx.wrote = true;
         if (had) {
           bool found = false;
           const crypto::BlindHash hash =
               indexer.Hash(index.slot, old->view(index.field));
-          TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, dbi, layout::View(hash),
-                                        &found, index.name));
+          TKS_RETURN_IF_ERROR(
+              lmdb::Del(ctx.txn, dbi, layout::View(hash), &found, index.name));
         }
         if (!has) return Status::Ok();
         const crypto::BlindHash hash =
@@ -138,15 +139,16 @@ Status MoveUser(WriteContext& ctx, const Store::Impl& impl, uint64_t seq,
   }
   const auto slot = crypto::IndexSlot::kUserName;
   return ForEachKeyedSet(
-      impl.keys(), [&](const crypto::BlindIndexer& indexer,
-                       const layout::KeyedDatabases& indexes) -> Status {
+      impl.keys(),
+      [&](const crypto::BlindIndexer& indexer,
+          const layout::KeyedDatabases& indexes) -> Status {
         ctx.wrote = true;
         if (had) {
           bool found = false;
           const std::string key = layout::UserKey(
               indexer.Hash(slot, old->view(Field::kUserName)), seq);
-          TKS_RETURN_IF_ERROR(lmdb::Del(ctx.txn, indexes.idx_user, key,
-                                        &found, "user index"));
+          TKS_RETURN_IF_ERROR(
+              lmdb::Del(ctx.txn, indexes.idx_user, key, &found, "user index"));
         }
         if (!has) return Status::Ok();
         const std::string key = layout::UserKey(

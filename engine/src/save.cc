@@ -102,7 +102,8 @@ Status Apply(WriteContext& ctx, const Store::Impl& impl, const Token& token,
                       " (deleted records are not brought back by a save)");
     }
   } else if (mode == Mode::kUpsert) {
-    TKS_RETURN_IF_ERROR(records::FindByRule(ctx.txn, impl, impl.keys(), token, &target));
+    TKS_RETURN_IF_ERROR(
+        records::FindByRule(ctx.txn, impl, impl.keys(), token, &target));
   }
 
   // Step 2: replace the target or insert.

@@ -64,8 +64,7 @@ Status DamageStore(Store& store, Damage damage, std::string_view id,
             ? std::optional<std::string_view>(kForeignValue)
             : std::nullopt;
     const crypto::BlindIndexer& indexer =
-        idle_set && keys.pending_indexer ? *keys.pending_indexer
-                                         : keys.indexer;
+        idle_set && keys.pending_indexer ? *keys.pending_indexer : keys.indexer;
     auto entry =
         admin_index::ExpectedEntry(indexer, *index, seq, record, override);
     if (!entry) return InvalidArgument("the record has no such entry");

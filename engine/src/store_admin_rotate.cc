@@ -231,8 +231,8 @@ std::vector<const admin_index::IndexInfo*> KeyedIndexes() {
 Result<uint64_t> ReadIndexBuild(MDB_txn* txn, const Store::Impl& impl) {
   std::string_view bytes;
   bool found = false;
-  TKS_RETURN_IF_ERROR(lmdb::Get(txn, impl.dbs().meta, layout::kMetaIndexBuild,
-                                &bytes, &found));
+  TKS_RETURN_IF_ERROR(
+      lmdb::Get(txn, impl.dbs().meta, layout::kMetaIndexBuild, &bytes, &found));
   if (!found) return uint64_t{0};
   if (bytes.size() != 8) return Corrupt("index build counter is malformed");
   return layout::GetU64(bytes.data());
@@ -389,8 +389,7 @@ Status FinishIndexRotation(Store::Impl& impl, uint64_t build) {
 
     // Step 2: switch, and empty the old set: mdb_drop walks its branch
     // pages and frees the leaves unread; no record is opened.
-    const layout::KeyedDatabases& old_set =
-        impl.keyed_set(keyring.index_set());
+    const layout::KeyedDatabases& old_set = impl.keyed_set(keyring.index_set());
     ctx.wrote = true;
     for (const admin_index::IndexInfo* index : KeyedIndexes()) {
       TKS_RETURN_IF_ERROR(lmdb::ToStatus(
@@ -456,9 +455,8 @@ Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,
   uint64_t total = 0;
   bool done = false;
   while (!done) {
-    TKS_ASSIGN_OR_RETURN(
-        uint64_t indexed,
-        IndexBatch(impl, build, batch_size, &next_seq, &done));
+    TKS_ASSIGN_OR_RETURN(uint64_t indexed,
+                         IndexBatch(impl, build, batch_size, &next_seq, &done));
     total += indexed;
     if (progress) progress(total);
   }

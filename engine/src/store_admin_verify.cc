@@ -181,9 +181,9 @@ Status Verifier::CheckOtherSet() {
     if (!index.keyed()) continue;
     const MDB_dbi dbi = keys_.pending_indexes.*index.keyed_dbi;
     if (keys_.pending_indexer) {
-      TKS_RETURN_IF_ERROR(CheckIndex(index, *keys_.pending_indexer, dbi,
-                                     std::string(index.name) +
-                                         " (pending index key)"));
+      TKS_RETURN_IF_ERROR(
+          CheckIndex(index, *keys_.pending_indexer, dbi,
+                     std::string(index.name) + " (pending index key)"));
       continue;
     }
     TKS_ASSIGN_OR_RETURN(uint64_t stale, lmdb::Count(txn_, dbi));

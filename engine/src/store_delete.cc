@@ -62,8 +62,8 @@ Result<size_t> Store::DeleteUserTokens(std::string_view user_name) {
     query.set(Field::kUserName, user_name);
     for (;;) {
       std::optional<records::Located> found;
-      TKS_RETURN_IF_ERROR(records::FindByRule(ctx.txn, *impl_, impl_->keys(), query,
-                                              &found));
+      TKS_RETURN_IF_ERROR(
+          records::FindByRule(ctx.txn, *impl_, impl_->keys(), query, &found));
       if (!found) break;
 
       // Step 2: erase it; the next probe finds the user's next record.

@@ -1,7 +1,7 @@
 // The read calls: FindToken and FindTokenById.
 #include "record_io.h"
-#include "tokenstore/crypto/blind_index.h"
 #include "store_impl.h"
+#include "tokenstore/crypto/blind_index.h"
 
 namespace tks {
 
@@ -40,8 +40,8 @@ Result<std::optional<Token>> Store::FindToken(const Token& query) const {
   Token merged = std::move(found->stored);
   for (Field field : kAllFields) {
     if (!query.has(field)) continue;
-    if (merged.has(field) && crypto::ConstantTimeEquals(merged.view(field),
-                                                        query.view(field))) {
+    if (merged.has(field) &&
+        crypto::ConstantTimeEquals(merged.view(field), query.view(field))) {
       continue;
     }
     merged.set(field, query.view(field));

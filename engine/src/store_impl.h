@@ -130,8 +130,7 @@ class Store::Impl {
 
   // Makes `keyring`, unwrapped from generation `generation` in snapshot
   // `txn`, known and current when newer. Called by Open.
-  Status AdoptKeys(crypto::Keyring keyring, uint64_t generation,
-                   MDB_txn* txn);
+  Status AdoptKeys(crypto::Keyring keyring, uint64_t generation, MDB_txn* txn);
 
   // This handle's root key (guarded memory), and its replacement after
   // RotateRootKey.

@@ -81,8 +81,8 @@ Status OpenEnvironment(Store::Impl& impl) {
   // Step 1: create and size the environment.
   TKS_RETURN_IF_ERROR(
       lmdb::ToStatus(mdb_env_create(&impl.env_), "create environment"));
-  TKS_RETURN_IF_ERROR(
-      lmdb::ToStatus(mdb_env_set_maxdbs(impl.env_, kMaxDatabases), "set database count"));
+  TKS_RETURN_IF_ERROR(lmdb::ToStatus(
+      mdb_env_set_maxdbs(impl.env_, kMaxDatabases), "set database count"));
   TKS_RETURN_IF_ERROR(lmdb::ToStatus(
       mdb_env_set_maxreaders(impl.env_, impl.options_.max_readers),
       "set reader count"));
@@ -130,15 +130,14 @@ Status OpenDatabases(MDB_txn* txn, unsigned flags, Store::Impl& impl) {
 
   // Step 2: both sets of keyed indexes.
   for (crypto::IndexSet set : {crypto::IndexSet::kA, crypto::IndexSet::kB}) {
-    layout::KeyedDatabases& keyed =
-        impl.keyed_sets_[static_cast<size_t>(set)];
+    layout::KeyedDatabases& keyed = impl.keyed_sets_[static_cast<size_t>(set)];
     const std::array<std::string, 4> names = layout::KeyedDatabaseNames(set);
     MDB_dbi* const handles[] = {&keyed.idx_user, &keyed.idx_refresh,
                                 &keyed.idx_access, &keyed.idx_grant};
     for (size_t i = 0; i < names.size(); ++i) {
-      TKS_RETURN_IF_ERROR(lmdb::ToStatus(
-          mdb_dbi_open(txn, names[i].c_str(), flags, handles[i]),
-          "open database " + names[i]));
+      TKS_RETURN_IF_ERROR(
+          lmdb::ToStatus(mdb_dbi_open(txn, names[i].c_str(), flags, handles[i]),
+                         "open database " + names[i]));
     }
   }
   return Status::Ok();

@@ -43,8 +43,8 @@ TEST(KeyringIndexChangeTest, PendingKeySurvivesWrapAndFinishSwitchesSets) {
   EXPECT_EQ(ring->BeginIndexKeyChange().code(), Code::kInvalidArgument);
   Keyring pending = RoundTrip(*ring, *root);
   ASSERT_NE(pending.pending_index_key(), nullptr);
-  EXPECT_TRUE(SameKey(*pending.pending_index_key(),
-                      *ring->pending_index_key()));
+  EXPECT_TRUE(
+      SameKey(*pending.pending_index_key(), *ring->pending_index_key()));
   EXPECT_TRUE(SameKey(pending.index_key(), ring->index_key()));
   EXPECT_EQ(pending.index_set(), IndexSet::kA);
 

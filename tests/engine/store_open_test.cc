@@ -171,7 +171,8 @@ TEST(StoreOpenTest, StoreWithoutIndexSetBGetsItAtOpen) {
   // Step 1: a store as an older build made it: no "_b" databases.
   TempDir dir;
   const std::string path = dir.Sub("store");
-  Token token = MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a"}});
+  Token token =
+      MakeToken({{Field::kUserName, "u"}, {Field::kAccessToken, "a"}});
   {
     auto store = OpenOrDie(TestOptions(path));
     ASSERT_TRUE(store->SaveToken(token).ok());

@@ -103,8 +103,8 @@ class Checker {
                        return Problem("record key malformed");
                      const uint64_t seq = layout::DecodeSeq(key);
                      Token token;
-                     Status opened = codec::OpenRecord(keys_.keyring,
-                                                       seq, value, &token);
+                     Status opened =
+                         codec::OpenRecord(keys_.keyring, seq, value, &token);
                      if (!opened.ok()) {
                        return Problem("record seq " + std::to_string(seq) +
                                       " does not open: " + opened.ToString());
@@ -157,21 +157,21 @@ class Checker {
 
   Status CheckUniqueIndex(const layout::UniqueIndex& index) {
     uint64_t entries = 0;
-    TKS_RETURN_IF_ERROR(ForEach(
-        txn_, keys_.indexes.*index.dbi,
-        [&](std::string_view key, std::string_view seq_bytes) {
-          ++entries;
-          ++report_->index_entries;
-          const Token* record = RecordAt(seq_bytes, index.name);
-          if (record == nullptr) return;
-          const crypto::BlindHash hash =
-              keys_.indexer.Hash(index.slot, record->view(index.field));
-          if (!record->has(index.field) || layout::View(hash) != key) {
-            Problem(std::string(index.name) + " entry " + Hex(key) +
-                    " does not match record '" + std::string(record->id()) +
-                    "'");
-          }
-        }));
+    TKS_RETURN_IF_ERROR(
+        ForEach(txn_, keys_.indexes.*index.dbi,
+                [&](std::string_view key, std::string_view seq_bytes) {
+                  ++entries;
+                  ++report_->index_entries;
+                  const Token* record = RecordAt(seq_bytes, index.name);
+                  if (record == nullptr) return;
+                  const crypto::BlindHash hash =
+                      keys_.indexer.Hash(index.slot, record->view(index.field));
+                  if (!record->has(index.field) || layout::View(hash) != key) {
+                    Problem(std::string(index.name) + " entry " + Hex(key) +
+                            " does not match record '" +
+                            std::string(record->id()) + "'");
+                  }
+                }));
     ExpectCount(index.name, entries, index.field);
     return Status::Ok();
   }

@@ -65,7 +65,8 @@ TEST(RotationTest, ProcessesKeepWorkingThroughRotationsWithoutReopen) {
   std::thread rotator([&] {
     do {
       auto data = RotateDataKey(*store, 5);
-      Status index = data.ok() ? RotateIndexKey(*store, 5).status() : data.status();
+      Status index =
+          data.ok() ? RotateIndexKey(*store, 5).status() : data.status();
       if (!index.ok()) {
         failure = index.ToString();
         return;

@@ -270,8 +270,7 @@ TEST_F(OperatorTest, VerifyReportsDamageByIdAndExitsFive) {
       << rotate.out;
   EXPECT_NE(rotate.err.find("WARNING: index key rotation"), std::string::npos)
       << rotate.err;
-  EXPECT_NE(rotate.err.find("record id '9'"), std::string::npos)
-      << rotate.err;
+  EXPECT_NE(rotate.err.find("record id '9'"), std::string::npos) << rotate.err;
   EXPECT_NE(OnStore({"stats"}).out.find("index key pending       0"),
             std::string::npos);
 }

@@ -185,8 +185,7 @@ TEST_F(IndexRotationTest, KilledRotationLeavesAWorkingStoreAndFinishesAgain) {
   ASSERT_TRUE(store_->SaveToken(updated).ok());
   ASSERT_TRUE(store_->DeleteToken(tokens_[4].id()).ok());
   Token deleted_access;
-  deleted_access.set(Field::kAccessToken,
-                     tokens_[4].view(Field::kAccessToken));
+  deleted_access.set(Field::kAccessToken, tokens_[4].view(Field::kAccessToken));
   std::vector<Token> live = tokens_;
   live[3] = updated;
   live.erase(live.begin() + 4);
@@ -299,9 +298,9 @@ TEST_F(IndexRotationTest, BatchesSavedWhilePendingAreFoundAfterTheSwitch) {
 TEST_F(IndexRotationTest, ADamagedRecordIsSkippedAndTheRotationFinishes) {
   // One record does not open: the rotation still switches (an unfinished
   // one would stay pending for good), and verify names that record only.
-  ASSERT_TRUE(testing_hooks::DamageStore(
-                  *store_, testing_hooks::Damage::kFlipRecordByte,
-                  tokens_[9].id())
+  ASSERT_TRUE(testing_hooks::DamageStore(*store_,
+                                         testing_hooks::Damage::kFlipRecordByte,
+                                         tokens_[9].id())
                   .ok());
   auto indexed = RotateIndexKey(*store_, kBatch);
   ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
@@ -317,8 +316,7 @@ TEST_F(IndexRotationTest, ADamagedRecordIsSkippedAndTheRotationFinishes) {
 }
 
 TEST_F(IndexRotationTest, ZeroBatchIsRefused) {
-  EXPECT_EQ(RotateIndexKey(*store_, 0).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(RotateIndexKey(*store_, 0).status().code(), Code::kInvalidArgument);
   EXPECT_FALSE(Pending(*store_));
 }
 

@@ -267,7 +267,8 @@ TEST_F(StoreAdminTest, RotationNeedsTheRootKey) {
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(RotateDataKey(*store_, *wrong, 10).status().code(),
             Code::kWrongKey);
-  EXPECT_EQ(RotateIndexKey(*store_, *wrong, 10).status().code(), Code::kWrongKey);
+  EXPECT_EQ(RotateIndexKey(*store_, *wrong, 10).status().code(),
+            Code::kWrongKey);
   auto stats = store_->GetStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->active_data_key_id, 1u);

@@ -57,8 +57,7 @@ int CmdStats(CommandArgs words, CliIo& io) {
   Line(io.out, "format version", stats->format_version);
   Line(io.out, "active data key id", stats->active_data_key_id);
   Line(io.out, "data keys", stats->data_key_count);
-  Line(io.out, "index key pending",
-       stats->index_key_change_pending ? 1 : 0);
+  Line(io.out, "index key pending", stats->index_key_change_pending ? 1 : 0);
   return kExitOk;
 }
 

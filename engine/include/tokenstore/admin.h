@@ -105,8 +105,7 @@ Result<uint64_t> RotateIndexKey(Store& store, size_t batch_size,
 Result<uint64_t> RotateDataKey(Store& store, const crypto::SecretKey& root_key,
                                size_t batch_size,
                                const VerifyProgress& progress = {});
-Result<uint64_t> RotateIndexKey(Store& store,
-                                const crypto::SecretKey& root_key,
+Result<uint64_t> RotateIndexKey(Store& store, const crypto::SecretKey& root_key,
                                 size_t batch_size,
                                 const VerifyProgress& progress = {});
 
