@@ -78,6 +78,18 @@ Status CheckGivenRootKey(const Store::Impl& impl,
   });
 }
 
+// Logs each record a `kind` ("data" or "index") key rotation skipped
+// because it does not open; `damaged` holds the reasons, which name the
+// record by id. Verify reports such records as corrupt.
+void WarnSkipped(const Store::Impl& impl, std::string_view kind,
+                 const std::vector<std::string>& damaged) {
+  for (const std::string& why : damaged) {
+    impl.Log(LogLevel::kWarning, std::string(kind) + " key rotation of " +
+                                     impl.path() + " skips a record: " + why +
+                                     " (see verify)");
+  }
+}
+
 // Where a batch of records ended: the sequence after the last one read,
 // and whether the records ran out.
 struct BatchEnd {
@@ -132,32 +144,43 @@ Status BeginDataRotation(Store::Impl& impl) {
 }
 
 // Re-seals up to `batch` records from sequence `*next_seq` on that are
-// not under the active key; moves *next_seq past them. Returns how many
-// were re-sealed; *done turns true at the end of the records.
+// not under the active key; moves *next_seq past them. A record that does
+// not open is skipped with a warning (it stays unreadable; verify names
+// it), so one damaged record cannot keep the old key for ever. Returns
+// how many were re-sealed; *done turns true at the end of the records.
 Result<uint64_t> ResealBatch(Store::Impl& impl, size_t batch,
                              uint64_t* next_seq, bool* done) {
   uint64_t resealed = 0;
   uint64_t after = *next_seq;
   bool at_end = false;
+  std::vector<std::string> damaged;
   TKS_RETURN_IF_ERROR(impl.Write([&](WriteContext& ctx) -> Status {
     // Step 1: the records of the batch not under the active key.
     resealed = 0;
     after = *next_seq;
     at_end = false;
+    damaged.clear();
     const crypto::Keyring& keyring = impl.keys().keyring;
     std::vector<std::pair<uint64_t, Token>> work;
     TKS_ASSIGN_OR_RETURN(
         BatchEnd end,
         VisitRecords(ctx.txn, impl, *next_seq, batch,
                      [&](uint64_t seq, std::string_view value) -> Status {
-                       TKS_ASSIGN_OR_RETURN(codec::RecordHeader header,
-                                            codec::ParseHeader(value, seq));
-                       if (header.key_id == keyring.active_data_key_id()) {
+                       auto header = codec::ParseHeader(value, seq);
+                       if (header.ok() &&
+                           header->key_id == keyring.active_data_key_id()) {
                          return Status::Ok();
                        }
                        Token record;
-                       TKS_RETURN_IF_ERROR(
-                           codec::OpenRecord(keyring, seq, value, &record));
+                       Status opened =
+                           header.ok()
+                               ? codec::OpenRecord(keyring, seq, value, &record)
+                               : header.status();
+                       if (opened.code() == Code::kCorrupt) {
+                         damaged.push_back(opened.message());
+                         return Status::Ok();
+                       }
+                       TKS_RETURN_IF_ERROR(opened);
                        work.emplace_back(seq, std::move(record));
                        return Status::Ok();
                      }));
@@ -176,6 +199,7 @@ Result<uint64_t> ResealBatch(Store::Impl& impl, size_t batch,
     resealed = work.size();
     return Status::Ok();
   }));
+  WarnSkipped(impl, "data", damaged);
   *next_seq = after;
   *done = at_end;
   return resealed;
@@ -196,13 +220,23 @@ Status FinishDataRotation(Store::Impl& impl) {
       op = MDB_NEXT;
       if (!more) break;
       const uint64_t seq = layout::DecodeSeq(lmdb::View(key));
-      TKS_ASSIGN_OR_RETURN(codec::RecordHeader header,
-                           codec::ParseHeader(lmdb::View(value), seq));
-      if (header.key_id != keyring.active_data_key_id()) {
+      auto header = codec::ParseHeader(lmdb::View(value), seq);
+      if (header.ok() && header->key_id == keyring.active_data_key_id()) {
+        continue;
+      }
+      Token record;
+      Status opened =
+          header.ok()
+              ? codec::OpenRecord(keyring, seq, lmdb::View(value), &record)
+              : header.status();
+      if (opened.ok()) {
         return Conflict(
             "a record was written under an old data key while "
             "rotating; run the rotation again");
       }
+      if (opened.code() != Code::kCorrupt) return opened;
+      // Damaged (reported by ResealBatch and by verify): it opens under
+      // no key, so forgetting the old ones loses nothing.
     }
 
     // Step 2: forget the old keys.
@@ -366,11 +400,7 @@ Result<uint64_t> IndexBatch(Store::Impl& impl, uint64_t build, size_t batch,
     indexed = work.size();
     return Status::Ok();
   }));
-  for (const std::string& why : damaged) {
-    impl.Log(LogLevel::kWarning,
-             "index key rotation of " + impl.path() + " skips a record: " +
-                 why + " (it gets no entry under the new key; see verify)");
-  }
+  WarnSkipped(impl, "index", damaged);
   *next_seq = after;
   *done = at_end;
   return indexed;

@@ -236,6 +236,29 @@ void ExpectAllFound(const Store& store, const std::vector<Token>& tokens) {
   }
 }
 
+TEST_F(StoreAdminTest, DataKeyRotationSkipsADamagedRecordAndFinishes) {
+  // Record "7" does not open: the rotation re-seals the others, forgets
+  // the old key (nothing readable needs it), and verify names "7" only.
+  using testing_hooks::Damage;
+  ASSERT_TRUE(
+      testing_hooks::DamageStore(*store_, Damage::kFlipRecordByte, "7").ok());
+  auto resealed = RotateDataKey(*store_, *TestKey(), 5);
+  ASSERT_TRUE(resealed.ok()) << resealed.status().ToString();
+  EXPECT_EQ(*resealed, 23u);
+  auto stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->active_data_key_id, 2u);
+  EXPECT_EQ(stats->data_key_count, 1u);
+  std::vector<Token> intact;
+  for (const Token& token : tokens_) {
+    if (token.id() != "7") intact.push_back(token);
+  }
+  ExpectAllFound(*store_, intact);
+  const VerifyReport report = Verify();
+  ASSERT_EQ(report.corrupt_ids.size(), 1u);
+  EXPECT_EQ(report.corrupt_ids[0], "7");
+}
+
 TEST_F(StoreAdminTest, DataKeyRotationResealsEveryRecord) {
   // Generations stay as they were: a re-seal is not a save.
   auto before = store_->FindTokenById("3");

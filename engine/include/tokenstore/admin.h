@@ -74,9 +74,11 @@ Status RotateRootKey(Store& store, const crypto::SecretKey& new_root_key);
 // RotateDataKey: adds a new data key, which every writer uses from then
 // on, and re-seals every older record under it in transactions of
 // `batch_size` records; then forgets the old keys. Killed midway, the
-// next call picks up the same new key and goes on. Returns the records
-// re-sealed. INVALID_ARGUMENT for a batch size of 0. CONFLICT if a record
-// under an old key remains at the end (only a writer that does not know
+// next call picks up the same new key and goes on. A record that does
+// not open is skipped with a warning naming it in the log (it opened
+// under no key before either; VerifyStore reports it). Returns the
+// records re-sealed. INVALID_ARGUMENT for a batch size of 0. CONFLICT if a
+// record under an old key remains at the end (only a writer that does not know
 // keyring generations, i.e. an older build, can cause it): run it again.
 //
 // RotateIndexKey: adds a pending index key. From the next transaction on
